@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { findNonJsonValue } from '../json-value';
+import { limits } from '../limits';
+import { describeValue, eventIdSchema, eventTypeSchema, orgIdSchema, textField } from './primitives';
+
+/** A JSON object, exactly as sent: keys such as `__proto__` are kept as ordinary data. */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * The event payload: any JSON object. `z.custom` keeps the object as sent, because zod's record
+ * and object schemas copy keys by assignment and would silently drop a `__proto__` key.
+ */
+export const payloadSchema = z
+  .custom<JsonObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+    error: (issue) => `payload must be a JSON object, got ${describeValue(issue.input)}`,
+  })
+  .superRefine((value, context) => {
+    const problem = findNonJsonValue(value, limits.maxPayloadDepth);
+    if (problem === undefined) return;
+    const path = problem.path === '' ? 'payload' : `payload${problem.path.startsWith('[') ? '' : '.'}${problem.path}`;
+    context.addIssue({ code: 'custom', message: `${path} ${problem.problem}` });
+  })
+  .meta({ override: { type: 'object', additionalProperties: {} } })
+  .describe(
+    `Event data: any JSON object, nested at most ${limits.maxPayloadDepth} levels. Integers beyond 2^53 - 1, non-finite numbers, duplicate keys and lone surrogates are rejected.`,
+  );
+
+const printable = /^[^\p{Cc}]+$/u;
+
+/** Who caused the event: a user, an agent, a service. */
+export const actorSchema = z
+  .strictObject(
+    {
+      type: textField('actor.type', limits.maxIdentifierLength, {
+        pattern: /^[A-Za-z0-9_.:-]+$/,
+        hint: 'letters, digits, "_", ".", ":" or "-", such as "user" or "agent"',
+      }).describe('Kind of actor, such as `user`, `agent` or `service`.'),
+      id: textField('actor.id', limits.maxIdentifierLength, {
+        pattern: /^[^\s\p{Cc}]+$/u,
+        hint: 'no spaces or control characters',
+      }).describe('Actor id, such as `usr_human_4455`.'),
+      name: textField('actor.name', limits.maxActorNameLength, {
+        pattern: printable,
+        hint: 'no control characters',
+      })
+        .optional()
+        .describe('Display name of the actor.'),
+    },
+    { error: (issue) => actorError(issue) },
+  )
+  .describe('Who caused the event.');
+
+function actorError(issue: { code: string; input?: unknown; keys?: string[] }): string {
+  if (issue.code === 'unrecognized_keys') return `actor has unknown fields ${describeValue(issue.keys)}; allowed are type, id and name`;
+  if (issue.input === undefined) return 'actor is required: an object with type, id and an optional name';
+  return `actor must be an object with type, id and an optional name, got ${describeValue(issue.input)}`;
+}
+
+/** A stored event, as every read returns it and exactly as its hash covers it. */
+export const eventSchema = z
+  .object({
+    id: eventIdSchema,
+    type: eventTypeSchema,
+    actor: actorSchema,
+    payload: payloadSchema,
+    orgId: orgIdSchema,
+    timestamp: z.string().describe('When the ledger appended the event: ISO 8601 UTC with milliseconds, assigned by the server.'),
+  })
+  .meta({ id: 'Event' })
+  .describe('An event as stored in the ledger.');
+export type Event = z.infer<typeof eventSchema>;
+export type Actor = z.infer<typeof actorSchema>;
+
+/** Body of `POST /events`. */
+export const publishInputSchema = z
+  .strictObject(
+    {
+      type: eventTypeSchema,
+      actor: actorSchema,
+      payload: payloadSchema,
+      orgId: orgIdSchema.optional(),
+      idempotencyKey: z
+        .string({ error: (issue) => `idempotencyKey must be a string, got ${describeValue(issue.input)}` })
+        .min(1, { error: 'idempotencyKey must not be empty' })
+        .max(limits.maxIdempotencyKeyLength, { error: `idempotencyKey must be at most ${limits.maxIdempotencyKeyLength} characters` })
+        .optional()
+        .describe('Makes retries safe: a retry with the same key and body returns the first result. REST clients may send the `Idempotency-Key` header instead.'),
+    },
+    { error: (issue) => publishError(issue) },
+  )
+  .describe('An event to append to the ledger.');
+export type PublishInput = z.infer<typeof publishInputSchema>;
+
+function publishError(issue: { code: string; input?: unknown; keys?: string[] }): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `the event has unknown fields ${describeValue(issue.keys)}; allowed are type, actor, payload, orgId and idempotencyKey`;
+  }
+  return `the request body must be a JSON object with type, actor, payload and orgId, got ${describeValue(issue.input)}`;
+}
