@@ -50,6 +50,14 @@ export function describeProcedureError(error: TRPCError): { code: ErrorCode; mes
   return { code, message: error.message };
 }
 
+/** Result of publishing over tRPC: the event, with `replayed: true` when an idempotency key matched an earlier publish. */
+const publishedEventSchema = eventSchema.extend({
+  replayed: z
+    .literal(true)
+    .optional()
+    .describe('Present over tRPC only, when an earlier publish with the same idempotency key stored this event. REST sends the header `Idempotent-Replayed: true` instead.'),
+});
+
 const t = initTRPC
   .context<ApiContext>()
   .meta<ApiMeta>()
@@ -103,8 +111,11 @@ export const eventsRouter = t.router({
       },
     })
     .input(publishInputSchema)
-    .output(eventSchema)
-    .mutation(async ({ ctx, input }) => (await ctx.api.events.publish(input)).event.toEvent()),
+    .output(publishedEventSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { event, replayed } = await ctx.api.events.publish(input);
+      return replayed ? { ...event.toEvent(), replayed } : event.toEvent();
+    }),
 
   list: procedure
     .meta({
