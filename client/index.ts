@@ -1,5 +1,5 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import superjson from 'superjson';
+import { ledgerTransformer } from '../contracts/ledger-transformer';
 import type { ApiErrorData, AppRouter, Event, ListEventsInput, PublishInput } from '../contracts';
 
 /** Options of {@link createEventsClient}. */
@@ -32,7 +32,7 @@ export function createEventsClient(options: EventsClientOptions): EventsClient {
     links: [
       httpLink({
         url: `${options.url.replace(/\/+$/, '')}/trpc`,
-        transformer: superjson,
+        transformer: ledgerTransformer,
         headers: () => (options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),

@@ -1,6 +1,6 @@
 /** The first value in a tree that is not plain JSON. */
 export interface NonJsonValue {
-  /** Location such as `payload.items[2].id` or `tags["weird key"]`; the empty string is the top-level value. */
+  /** Location such as `payload.items[2].id` or `tags["weird key"]`. The empty string is the top-level value. */
   path: string;
   /** Short phrase to follow the path, such as "is a Date, not a JSON value; send an ISO 8601 string". */
   problem: string;
@@ -9,7 +9,7 @@ export interface NonJsonValue {
 /** A value still to be checked, linked to its parent so the path is built only on failure. */
 interface PendingValue {
   readonly value: unknown;
-  /** Number of containers around this value; the top-level value has depth 0. */
+  /** Number of containers around this value, so the top-level value has depth 0. */
   readonly depth: number;
   readonly parent: PendingValue | undefined;
   readonly segment: string | number | undefined;

@@ -14,6 +14,8 @@ export const limits = {
   defaultPageSize: 50,
   /** Maximum length of a cursor token; longer ones are rejected before decoding. */
   maxCursorLength: 256,
+  /** Maximum number of events in one batch publish. */
+  maxBatchSize: 500,
   /** Maximum length of an `Idempotency-Key`. */
   maxIdempotencyKeyLength: 255,
 } as const;

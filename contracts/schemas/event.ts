@@ -14,13 +14,15 @@ export const payloadSchema = z
   .custom<JsonObject>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
     error: (issue) => `payload must be a JSON object, got ${describeValue(issue.input)}`,
   })
+  // The OpenAPI override sits right on the custom schema: zod-openapi 5.4 rejects a refinement of
+  // a custom schema that has no JSON Schema of its own, and refinements inherit this metadata.
+  .meta({ override: { type: 'object', additionalProperties: {} } })
   .superRefine((value, context) => {
     const problem = findNonJsonValue(value, limits.maxPayloadDepth);
     if (problem === undefined) return;
     const path = problem.path === '' ? 'payload' : `payload${problem.path.startsWith('[') ? '' : '.'}${problem.path}`;
     context.addIssue({ code: 'custom', message: `${path} ${problem.problem}` });
   })
-  .meta({ override: { type: 'object', additionalProperties: {} } })
   .describe(
     `Event data: any JSON object, nested at most ${limits.maxPayloadDepth} levels. Integers beyond 2^53 - 1, non-finite numbers, duplicate keys and lone surrogates are rejected.`,
   );
@@ -97,3 +99,30 @@ function publishError(issue: { code: string; input?: unknown; keys?: string[] })
   }
   return `the request body must be a JSON object with type, actor, payload and orgId, got ${describeValue(issue.input)}`;
 }
+
+/** Body of `POST /events/batch`: up to 500 events appended atomically, in order. */
+export const publishBatchInputSchema = z
+  .strictObject(
+    {
+      events: z
+        .array(publishInputSchema, { error: (issue) => `events must be an array of events, got ${describeValue(issue.input)}` })
+        .min(1, { error: 'events must contain at least one event' })
+        .max(limits.maxBatchSize, { error: (issue) => `events may contain at most ${limits.maxBatchSize} events, got ${Array.isArray(issue.input) ? issue.input.length : 'more'}; split the batch` })
+        .describe(`The events to append, 1 to ${limits.maxBatchSize}. Each may carry its own \`idempotencyKey\`.`),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `the batch has unknown fields ${describeValue(issue.keys)}; the only field is events` : `the request body must be an object {"events": [...]}, got ${describeValue(issue.input)}`) },
+  )
+  .describe('Events to append atomically: all of them or none.');
+export type PublishBatchInput = z.infer<typeof publishBatchInputSchema>;
+
+/** Result of a batch publish: the stored events in request order. */
+export const publishedBatchSchema = z
+  .object({
+    events: z.array(eventSchema).describe('The stored events, in the order of the request.'),
+    replayed: z
+      .array(z.boolean())
+      .describe('For each event, true when an earlier publish with the same idempotency key stored it and this request returned it unchanged.'),
+  })
+  .meta({ id: 'PublishedBatch' })
+  .describe('The events of a batch, as stored.');
+export type PublishedBatch = z.infer<typeof publishedBatchSchema>;

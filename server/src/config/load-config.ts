@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { resolveAuthMode, type AuthMode } from '../auth/auth-mode';
+import { resolveRateLimit } from '../http/rate-limit-settings';
+import { checkWorkflowSettings, workflowConfigShape, workflowSettingsFrom, type WorkflowSettings } from '../workflows/workflow-settings';
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -18,8 +21,13 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   DATABASE_PATH: z.string().min(1, { error: 'must not be empty' }).default('data/events.db'),
   MAX_BODY_BYTES: byteSize.default(1024 * 1024),
+  MAX_BATCH_BODY_BYTES: byteSize.default(16 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(600_000).default(10_000),
+  AUTH: z.enum(['required', 'off'], { error: 'must be required or off' }).optional(),
+  RATE_LIMIT_PER_SECOND: z.coerce.number({ error: 'must be a number of requests per second' }).min(0, { error: 'must be 0 (off) or more' }).max(1_000_000, { error: 'must be at most 1000000' }).optional(),
+  RATE_LIMIT_BURST: z.coerce.number({ error: 'must be a number of requests' }).int({ error: 'must be a whole number of requests' }).min(1, { error: 'must be at least 1' }).max(10_000_000, { error: 'must be at most 10000000' }).optional(),
+  ...workflowConfigShape,
 });
 
 /** The server's configuration, in code terms. */
@@ -28,8 +36,16 @@ export interface ServerConfig {
   port: number;
   databasePath: string;
   maxBodyBytes: number;
+  /** Body limit of `POST /events/batch`, larger than the single-event one. */
+  maxBatchBodyBytes: number;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Whether requests need an API key; when undefined, `off` on a loopback host and `required` elsewhere. */
+  auth?: AuthMode;
+  /** Token bucket per API key (per client address with auth off); undefined when requests are not limited. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Workflow dispatcher and webhook settings; undefined takes the defaults of `defaultWorkflowSettings`. */
+  workflows?: WorkflowSettings;
 }
 
 /** Thrown when the environment holds invalid settings; the message lists every problem. */
@@ -49,12 +65,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  const auth = resolveAuthMode(values.HOST, values.AUTH);
+  if (!auth.ok) throw new ConfigError(`invalid configuration: ${auth.problem}`);
+  const workflows = workflowSettingsFrom(values);
+  const workflowProblem = checkWorkflowSettings(workflows);
+  if (workflowProblem !== undefined) throw new ConfigError(`invalid configuration: ${workflowProblem}`);
   return {
     host: values.HOST,
     port: values.PORT,
     databasePath: values.DATABASE_PATH,
     maxBodyBytes: values.MAX_BODY_BYTES,
+    maxBatchBodyBytes: values.MAX_BATCH_BODY_BYTES,
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    auth: auth.mode,
+    rateLimit: resolveRateLimit(values.HOST, values.RATE_LIMIT_PER_SECOND, values.RATE_LIMIT_BURST),
+    workflows,
   };
 }

@@ -23,10 +23,10 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  *
  * The walk uses an explicit stack, so deep nesting cannot overflow the call stack.
  *
- * @throws TypeError naming the path of the first value that is not plain JSON: undefined, a
- *   function, bigint, symbol, NaN or Infinity, a string with a lone surrogate (RFC 8785 requires
- *   valid Unicode), an object whose prototype is neither `Object.prototype` nor null, a hole in
- *   a sparse array, or a circular reference.
+ * @throws TypeError naming the path of the first value that is not plain JSON. That is
+ *   undefined, a function, bigint, symbol, NaN or Infinity, or a hole in a sparse array. It is
+ *   also a string with a lone surrogate, because RFC 8785 requires valid Unicode. Objects whose
+ *   prototype is neither `Object.prototype` nor null, and circular references, are rejected too.
  */
 export function canonicalize(value: unknown): string {
   const stack: OpenContainer[] = [];

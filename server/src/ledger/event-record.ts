@@ -1,13 +1,18 @@
 import type { Event, EventRecord } from '../../../contracts';
-import type { StoredEvent } from '../storage/ledger-store';
+import type { EventView, StoredEvent } from '../storage/ledger-store';
 import { eventJson } from './event-hash';
 
-/** Wraps a stored event as the API returns it: JSON text built once, parsed only for tRPC. */
-export function toEventRecord(stored: StoredEvent): EventRecord {
-  const json = eventJson(stored);
+/** Wraps an event read from the ledger: its JSON text as stored, parsed only for tRPC. */
+export function toEventRecord(view: Pick<EventView, 'id' | 'json'>): EventRecord {
+  const json = view.json;
   return {
-    id: stored.id,
+    id: view.id,
     json,
     toEvent: () => JSON.parse(json) as Event,
   };
+}
+
+/** Wraps an event the writer just appended. */
+export function appendedEventRecord(stored: StoredEvent): EventRecord {
+  return toEventRecord({ id: stored.id, json: eventJson(stored) });
 }

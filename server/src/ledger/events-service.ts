@@ -1,9 +1,10 @@
 import { ApiError, invalidField, limits, type EventRecord, type EventsApi, type ListEventsInput, type PublishInput } from '../../../contracts';
-import type { LedgerStore } from '../storage/ledger-store';
+import type { LedgerStore, NewEvent } from '../storage/ledger-store';
 import type { Caller } from './caller';
 import { canonicalize } from './canonical-json';
-import { toEventRecord } from './event-record';
+import { appendedEventRecord, toEventRecord } from './event-record';
 import { PageCursorCodec } from './page-cursor';
+import { requireScope } from './require-scope';
 import { sha256Hex } from './sha256-hex';
 
 /** Publishing and reading events for one caller; transports validate input with the contracts first. */
@@ -17,26 +18,46 @@ export class EventsService {
     return new EventsService(store, new PageCursorCodec(Buffer.from(await store.cursorSecret(), 'hex')));
   }
 
-  /** Returns the events API bound to one caller. */
+  /** Returns the events API bound to one caller; publishing needs the scope events:write, reading events:read. */
   forCaller(caller: Caller): EventsApi {
     return {
-      publish: (input) => this.publish(caller, input),
-      list: (input) => this.list(caller, input),
-      get: (input) => this.get(caller, input.id),
+      publish: async (input) => {
+        requireScope(caller, 'events:write');
+        return this.publish(caller, input);
+      },
+      publishBatch: async (input) => {
+        requireScope(caller, 'events:write');
+        return this.publishBatch(caller, input.events);
+      },
+      list: async (input) => {
+        requireScope(caller, 'events:read');
+        return this.list(caller, input);
+      },
+      get: async (input) => {
+        requireScope(caller, 'events:read');
+        return this.get(caller, input.id);
+      },
     };
   }
 
-  private async publish(caller: Caller, input: PublishInput & { idempotencyKey?: string }): Promise<{ event: EventRecord; replayed: boolean }> {
-    const orgId = resolvePublishOrg(caller, input.orgId);
-    const actor = canonicalize(input.actor);
-    const payload = canonicalize(input.payload);
-    const requestHash =
-      input.idempotencyKey === undefined ? undefined : sha256Hex(`{"actor":${actor},"orgId":${JSON.stringify(orgId)},"payload":${payload},"type":${JSON.stringify(input.type)}}`);
-    const outcome = await this.store.append([
-      { type: input.type, orgId, actorId: input.actor.id, actor, payload, idempotencyKey: input.idempotencyKey, requestHash },
-    ]);
+  private async publish(caller: Caller, input: PublishInput): Promise<{ event: EventRecord; replayed: boolean }> {
+    const outcome = await this.store.append([toNewEvent(caller, input)]);
     if (!outcome.ok) throw new ApiError(outcome.code, outcome.message, outcome.details);
-    return { event: toEventRecord(outcome.events[0]!), replayed: outcome.replayed[0]! };
+    return { event: appendedEventRecord(outcome.events[0]!), replayed: outcome.replayed[0]! };
+  }
+
+  /** Appends every event of a batch in one unit: all of them or none. */
+  private async publishBatch(caller: Caller, inputs: PublishInput[]): Promise<{ events: EventRecord[]; replayed: boolean[] }> {
+    const events = inputs.map((input, index) => {
+      try {
+        return toNewEvent(caller, input);
+      } catch (error) {
+        throw error instanceof ApiError ? atBatchIndex(error, index) : error;
+      }
+    });
+    const outcome = await this.store.append(events);
+    if (!outcome.ok) throw new ApiError(outcome.code, outcome.message, outcome.details);
+    return { events: outcome.events.map(appendedEventRecord), replayed: outcome.replayed };
   }
 
   private async list(caller: Caller, input: ListEventsInput): Promise<{ events: EventRecord[]; nextCursor: string | null }> {
@@ -57,7 +78,7 @@ export class EventsService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last !== undefined ? this.cursors.encode({ seq: last.seq, order }, filters) : null;
-    return { events: page.map(toEventRecord), nextCursor };
+    return { events: page.map((view) => toEventRecord(view)), nextCursor };
   }
 
   /** Turns `after`, `since` and `until` into sequence bounds; undefined when no event can match. */
@@ -90,6 +111,29 @@ export class EventsService {
     }
     return toEventRecord(stored);
   }
+}
+
+/** Prepares one validated publish for the store: organisation resolved, actor and payload canonical. */
+function toNewEvent(caller: Caller, input: PublishInput): NewEvent {
+  const orgId = resolvePublishOrg(caller, input.orgId);
+  const actor = canonicalize(input.actor);
+  const payload = canonicalize(input.payload);
+  const event: NewEvent = { type: input.type, orgId, actorId: input.actor.id, actor, payload };
+  if (input.idempotencyKey !== undefined) {
+    // The request hash covers the resolved organisation, so a retry that omits orgId still matches.
+    event.idempotencyKey = input.idempotencyKey;
+    event.requestHash = sha256Hex(`{"actor":${actor},"orgId":${JSON.stringify(orgId)},"payload":${payload},"type":${JSON.stringify(input.type)}}`);
+  }
+  return event;
+}
+
+/** Moves an error about one event of a batch to `events[index]`, so the client knows which one failed. */
+function atBatchIndex(error: ApiError, index: number): ApiError {
+  const details = (error.details ?? [{ field: '', message: error.message }]).map((problem) => ({
+    field: problem.field === '' ? `events[${index}]` : `events[${index}].${problem.field}`,
+    message: problem.message,
+  }));
+  return new ApiError(error.code, `events[${index}]: ${error.message}`, details);
 }
 
 function resolvePublishOrg(caller: Caller, requested: string | undefined): string {

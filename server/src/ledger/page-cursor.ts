@@ -1,6 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { ApiError } from '../../../contracts';
-import { canonicalize } from './canonical-json';
 
 const prefix = 'cx_';
 const version = 1;
@@ -22,19 +21,25 @@ export interface CursorPosition {
  * secret: an edited, forged or foreign cursor fails the check instead of reading another range.
  */
 export class PageCursorCodec {
-  constructor(private readonly secret: Buffer) {}
+  private readonly key: KeyObject;
 
-  encode(position: CursorPosition, filters: Record<string, unknown>): string {
-    const body = Buffer.alloc(bodyBytes);
+  constructor(secret: Buffer) {
+    this.key = createSecretKey(secret);
+  }
+
+  encode(position: CursorPosition, filters: CursorFilters): string {
+    const body = Buffer.allocUnsafe(bodyBytes);
     body.writeUInt8(version, 0);
     body.writeUInt8(position.order === 'asc' ? 0 : 1, 1);
-    body.writeBigUInt64BE(BigInt(position.seq), 2);
+    // Sequences stay below 2^53, so two 32-bit halves hold them exactly.
+    body.writeUInt32BE(Math.floor(position.seq / 2 ** 32), 2);
+    body.writeUInt32BE(position.seq >>> 0, 6);
     filterDigest(filters).copy(body, 10);
     return prefix + Buffer.concat([body, this.sign(body)]).toString('base64url');
   }
 
   /** Decodes a cursor issued for exactly these filters; throws INVALID_CURSOR otherwise. */
-  decode(cursor: string, filters: Record<string, unknown>): CursorPosition {
+  decode(cursor: string, filters: CursorFilters): CursorPosition {
     if (!cursor.startsWith(prefix)) throw invalidCursor('it does not start with "cx_"');
     const bytes = Buffer.from(cursor.slice(prefix.length), 'base64url');
     if (bytes.length !== bodyBytes + macBytes || bytes.toString('base64url') !== cursor.slice(prefix.length)) {
@@ -47,17 +52,29 @@ export class PageCursorCodec {
     if (!filterDigest(filters).equals(body.subarray(10))) {
       throw invalidCursor('it was issued for other filters; repeat the query with the same type, order, after, since, until, actorId and orgId, or drop the cursor');
     }
-    return { order: body.readUInt8(1) === 0 ? 'asc' : 'desc', seq: Number(body.readBigUInt64BE(2)) };
+    return { order: body.readUInt8(1) === 0 ? 'asc' : 'desc', seq: body.readUInt32BE(2) * 2 ** 32 + body.readUInt32BE(6) };
   }
 
   private sign(body: Buffer): Buffer {
-    return createHmac('sha256', this.secret).update(body).digest().subarray(0, macBytes);
+    return createHmac('sha256', this.key).update(body).digest().subarray(0, macBytes);
   }
 }
 
-function filterDigest(filters: Record<string, unknown>): Buffer {
-  const defined = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
-  return createHash('sha256').update(canonicalize(defined)).digest().subarray(0, filterBytes);
+/** Every filter a cursor is bound to; a cursor only decodes with exactly the same values. */
+export interface CursorFilters {
+  type?: string;
+  actorId?: string;
+  orgId?: string;
+  after?: string;
+  since?: string;
+  until?: string;
+  order: 'asc' | 'desc';
+}
+
+function filterDigest(filters: CursorFilters): Buffer {
+  // A fixed field order makes the text, and so the digest, deterministic.
+  const text = JSON.stringify([filters.type, filters.actorId, filters.orgId, filters.after, filters.since, filters.until, filters.order]);
+  return hash('sha256', text, 'buffer').subarray(0, filterBytes);
 }
 
 function invalidCursor(reason: string): ApiError {

@@ -1,4 +1,4 @@
-/** Why `parseStrictJson` rejected a text. */
+/** Reason code of a text that `parseStrictJson` rejected. */
 export type StrictJsonReason =
   | 'syntax'
   | 'depth'
@@ -9,7 +9,7 @@ export type StrictJsonReason =
 
 /**
  * Outcome of `parseStrictJson`. On failure, `path` locates the offending value, for example
- * `payload.items[2].id` or `tags["weird key"]`; the empty string is the top-level value.
+ * `payload.items[2].id` or `tags["weird key"]`, and the empty string is the top-level value.
  * Syntax failures carry the character position in `message` and no `path`.
  */
 export type StrictJsonResult =
@@ -25,8 +25,15 @@ type StrictJsonFailure = Extract<StrictJsonResult, { ok: false }>;
 
 const DEFAULT_MAX_DEPTH = 64;
 
-/** Integers of up to 15 digits are always exact in a 64-bit float, so they skip `Number()`. */
-const MAX_FAST_INTEGER_DIGITS = 15;
+/** Objects with more keys than this track them in a Set instead of a list. */
+const MAX_LINEAR_KEY_SEARCH = 16;
+
+/**
+ * Maximum digits of a literal that needs no exact comparison. A literal without exponent and
+ * with at most 15 digits lies in the normal range of a 64-bit float. There, any decimal of up to
+ * 15 significant digits survives the round trip, because DBL_DIG is 15 for IEEE 754 binary64.
+ */
+const MAX_EXACT_DIGITS = 15;
 
 const TAB = 0x09;
 const LINE_FEED = 0x0a;
@@ -71,10 +78,11 @@ const strictUtf8Decoder = new TextDecoder('utf-8', { fatal: true });
  * and survives a round trip through `canonicalize` unchanged.
  *
  * One linear scan with an explicit stack checks the text before `JSON.parse` builds the value,
- * so a million levels of nesting cannot overflow the call stack. The scan rejects, in text order:
- * nesting deeper than `maxDepth`, duplicate keys in one object (compared after decoding escapes),
- * escaped or raw lone surrogates, numbers outside the 64-bit float range, integer literals
- * beyond ±(2^53 − 1), and numbers whose decimal value a 64-bit float cannot store exactly.
+ * so a million levels of nesting cannot overflow the call stack. The scan reports the first
+ * problem in text order. It rejects nesting deeper than `maxDepth` and duplicate keys in one
+ * object, compared after decoding escapes. It rejects escaped or raw lone surrogates. It rejects
+ * numbers outside the 64-bit float range, integer literals beyond ±(2^53 − 1), and numbers whose
+ * decimal value a 64-bit float cannot store exactly.
  * `1.0`, `1e2` and `-0` are accepted, and `JSON.parse` returns them as `1`, `100` and `-0`.
  * A leading byte order mark is a syntax error here, because `decodeUtf8Strict` strips it from bytes.
  *
@@ -98,7 +106,7 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    // Unreachable while the scanner accepts only valid JSON; kept so a scanner bug cannot throw.
+    // Unreachable while the scanner accepts only valid JSON. It stays so a scanner bug cannot throw.
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: 'syntax', message: `invalid JSON: ${detail}` };
   }
@@ -119,7 +127,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Carries a rejection out of the scanner; never escapes `parseStrictJson`. */
+/** Rejection thrown inside the scanner and caught by `parseStrictJson`. */
 class ScanFailure {
   constructor(readonly result: StrictJsonFailure) {}
 }
@@ -131,7 +139,48 @@ class Frame {
   index = 0;
   /** Decoded name of the current object member, or undefined while the name is being read. */
   key: string | undefined = undefined;
-  readonly keys = new Set<string>();
+  /** Keys seen so far in a small object, searched linearly because that beats hashing for a few keys. */
+  private readonly keyList: string[] = [];
+  private keyCount = 0;
+  /** Keys seen so far once the object outgrows `keyList`. */
+  private keySet: Set<string> | undefined = undefined;
+
+  resetKeys(): void {
+    this.keyCount = 0;
+    if (this.keySet !== undefined && this.keySet.size > 0) {
+      this.keySet.clear();
+    }
+  }
+
+  /** Records a key of the current object and returns false when the object already has it. */
+  addKey(name: string): boolean {
+    const keySet = this.keySet;
+    if (keySet !== undefined && keySet.size > 0) {
+      if (keySet.has(name)) {
+        return false;
+      }
+      keySet.add(name);
+      return true;
+    }
+
+    for (let index = 0; index < this.keyCount; index += 1) {
+      if (this.keyList[index] === name) {
+        return false;
+      }
+    }
+    if (this.keyCount < MAX_LINEAR_KEY_SEARCH) {
+      this.keyList[this.keyCount] = name;
+      this.keyCount += 1;
+      return true;
+    }
+
+    this.keySet = keySet ?? new Set<string>();
+    for (let index = 0; index < this.keyCount; index += 1) {
+      this.keySet.add(this.keyList[index] as string);
+    }
+    this.keySet.add(name);
+    return true;
+  }
 }
 
 class StrictJsonScanner {
@@ -205,9 +254,7 @@ class StrictJsonScanner {
     frame.isObject = isObject;
     frame.index = 0;
     frame.key = undefined;
-    if (frame.keys.size > 0) {
-      frame.keys.clear();
-    }
+    frame.resetKeys();
 
     this.depth += 1;
     this.pos += 1;
@@ -265,19 +312,18 @@ class StrictJsonScanner {
     frame.key = undefined;
     this.scanString(true);
 
-    // Only names with a backslash need decoding; JSON.parse decodes the validated string literal.
+    // Only names with a backslash need decoding, and JSON.parse decodes the validated literal.
     const name = this.stringHasEscape
       ? (JSON.parse(this.text.slice(this.pos, this.stringEnd + 1)) as string)
       : this.text.slice(this.pos + 1, this.stringEnd);
     this.pos = this.stringEnd + 1;
     frame.key = name;
-    if (frame.keys.has(name)) {
+    if (!frame.addKey(name)) {
       this.fail(
         'duplicate_key',
         `duplicate key ${JSON.stringify(shorten(name))}: duplicate keys are not allowed (RFC 8259, I-JSON RFC 7493); send each key once`,
       );
     }
-    frame.keys.add(name);
 
     this.skipWhitespace();
     if (this.text.charCodeAt(this.pos) !== COLON) {
@@ -388,23 +434,26 @@ class StrictJsonScanner {
     } else {
       this.failSyntax(pos, "expected a digit after '-'");
     }
-    const integerDigits = pos - integerStart;
+    let digitCount = pos - integerStart;
 
-    let isInteger = true;
+    let hasFraction = false;
     if (text.charCodeAt(pos) === DOT) {
-      pos = this.skipDigits(pos + 1, 'expected a digit after the decimal point');
-      isInteger = false;
+      const fractionStart = pos + 1;
+      pos = this.skipDigits(fractionStart, 'expected a digit after the decimal point');
+      digitCount += pos - fractionStart;
+      hasFraction = true;
     }
+    let hasExponent = false;
     const exponentMark = text.charCodeAt(pos);
     if (exponentMark === LOWER_E || exponentMark === UPPER_E) {
       const sign = text.charCodeAt(pos + 1);
       pos = this.skipDigits(sign === PLUS || sign === MINUS ? pos + 2 : pos + 1, 'expected a digit in the exponent');
-      isInteger = false;
+      hasExponent = true;
     }
 
     this.pos = pos;
-    if (!isInteger || integerDigits > MAX_FAST_INTEGER_DIGITS) {
-      this.checkNumber(text.slice(start, pos), isInteger);
+    if (hasExponent || digitCount > MAX_EXACT_DIGITS) {
+      this.checkNumber(text.slice(start, pos), !hasFraction && !hasExponent);
     }
   }
 

@@ -29,10 +29,24 @@ export interface LedgerMetaTable {
   value: string;
 }
 
+/** API keys; `secret_hash` is the SHA-256 of the key, the key itself is never stored. */
+export interface ApiKeysTable {
+  id: string;
+  secret_hash: string;
+  org_id: string;
+  name: string | null;
+  /** Comma-separated scopes, such as `events:read,events:write`. */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   ledger_events: LedgerEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   ledger_meta: LedgerMetaTable;
+  api_keys: ApiKeysTable;
 }
 
 /** A row of `ledger_events` as read. */

@@ -21,6 +21,14 @@ export interface StoredEvent extends EventParts {
   hash: string;
 }
 
+/** An event as reads return it: its JSON text, assembled by the database from the hashed columns. */
+export interface EventView {
+  seq: number;
+  id: string;
+  orgId: string;
+  json: string;
+}
+
 /** Result of appending one unit (a single publish or a batch): all of it or none of it. */
 export type AppendOutcome =
   | { ok: true; events: StoredEvent[]; replayed: boolean[] }
@@ -44,8 +52,8 @@ export interface EventQuery {
 export interface LedgerStore {
   /** Appends the events of one unit atomically, chained after their organisations' heads. */
   append(events: NewEvent[]): Promise<AppendOutcome>;
-  getEvent(id: string): Promise<StoredEvent | undefined>;
-  listEvents(query: EventQuery): Promise<StoredEvent[]>;
+  getEvent(id: string): Promise<EventView | undefined>;
+  listEvents(query: EventQuery): Promise<EventView[]>;
   /** Returns the lowest sequence whose timestamp is at or after `timestamp`. */
   firstSeqAtOrAfter(timestamp: string): Promise<number | undefined>;
   /** Returns events in sequence order after `afterSeq`, for chain verification. */

@@ -1,8 +1,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { Context, Hono } from 'hono';
-import superjson from 'superjson';
-import { ApiError, appRouter, errorCodes, type ApiContext, type ApiErrorData } from '../../../contracts';
+import { ApiError, appRouter, ledgerTransformer, errorCodes, type ApiContext, type ApiErrorData } from '../../../contracts';
 import type { AppEnv, AppServices } from '../http/app-env';
 import { toApiError } from '../http/error-response';
 import { parseJsonText } from '../http/parse-json-body';
@@ -21,7 +20,7 @@ export function registerTrpcRoutes(app: Hono<AppEnv>, services: AppServices): vo
       else checkQueryInput(c.req.url);
     } catch (error) {
       const { error: apiError } = toApiError(error);
-      return trpcErrorResponse(c, apiError, connectionHeaders(error));
+      return trpcErrorResponse(c, withInputFields(apiError), connectionHeaders(error));
     }
 
     const request = body === undefined ? c.req.raw : new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body });
@@ -30,7 +29,10 @@ export function registerTrpcRoutes(app: Hono<AppEnv>, services: AppServices): vo
       req: request,
       router: appRouter,
       createContext: (): ApiContext => ({
-        api: { events: services.events.forCaller(c.get('caller')) },
+        api: {
+          events: services.events.forCaller(c.get('caller')),
+          workflows: services.workflows.forCaller(c.get('caller')),
+        },
         requestId: c.get('requestId'),
       }),
       onError: ({ error, path }) => {
@@ -49,13 +51,30 @@ function checkQueryInput(url: string): void {
   if (input !== null) parseJsonText(input, 'input');
 }
 
+/** Matches the superjson envelope `json`, after an optional batch index, at the start of a field path. */
+const envelopePrefix = /^(?:\["\d+"\]\.?)?json(?:\.|(?=\[)|$)/;
+
+/**
+ * Rewrites field paths of the raw request text, such as `json.payload.a`, to paths of the
+ * procedure input (`payload.a`), so details name the same fields as over REST.
+ */
+function withInputFields(error: ApiError): ApiError {
+  if (error.details === undefined) return error;
+  const details = error.details.map((detail) => {
+    const prefix = envelopePrefix.exec(detail.field);
+    if (prefix === null) return detail;
+    return { ...detail, field: detail.field.slice(prefix[0].length) || 'body' };
+  });
+  return new ApiError(error.code, error.message, details);
+}
+
 /** Answers a request that failed before tRPC saw it, in tRPC's own error format, so tRPC clients can read it. */
-function trpcErrorResponse(c: Context<AppEnv>, error: ApiError, extraHeaders: Record<string, string>): Response {
+export function trpcErrorResponse(c: Context<AppEnv>, error: ApiError, extraHeaders: Record<string, string>): Response {
   const status = errorCodes[error.code].status;
   const data: ApiErrorData = { code: error.code, httpStatus: status, requestId: c.get('requestId') };
   if (error.details !== undefined) data.details = error.details;
   const shape = { message: error.message, code: TRPC_ERROR_CODES_BY_KEY[errorCodes[error.code].trpc], data };
-  const single = { error: superjson.serialize(shape) };
+  const single = { error: ledgerTransformer.serialize(shape) };
   const url = new URL(c.req.url);
   const procedures = url.pathname.slice('/trpc/'.length).split(',').length;
   const payload = url.searchParams.get('batch') === '1' ? Array.from({ length: procedures }, () => single) : single;

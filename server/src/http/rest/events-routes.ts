@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
 import type { z } from 'zod';
-import { ApiError, getEventInputSchema, limits, listEventsInputSchema, publishInputSchema, summarizeIssues } from '../../../../contracts';
+import { ApiError, describeValue, getEventInputSchema, limits, listEventsInputSchema, publishBatchInputSchema, publishInputSchema, summarizeIssues } from '../../../../contracts';
 import type { AppEnv, AppServices } from '../app-env';
+import { errorResponse } from '../error-response';
 import { rawSuccessResponse } from '../json-responses';
 import { readJsonRequest } from '../read-json-request';
 import { parseQuery } from './parse-query';
@@ -18,6 +19,19 @@ export function registerEventRoutes(app: Hono<AppEnv>, services: AppServices): v
     if (replayed) headers['idempotent-replayed'] = 'true';
     return rawSuccessResponse(event.json, 201, headers);
   });
+
+  app.post('/events/batch', async (c) => {
+    const body = await readJsonRequest(c, services.maxBatchBodyBytes);
+    const input = validate(publishBatchInputSchema, body);
+    const result = await services.events.forCaller(c.get('caller')).publishBatch(input);
+    const events = result.events.map((record) => record.json).join(',');
+    const headers: Record<string, string> = result.replayed.every(Boolean) ? { 'idempotent-replayed': 'true' } : {};
+    return rawSuccessResponse(`{"events":[${events}],"replayed":${JSON.stringify(result.replayed)}}`, 201, headers);
+  });
+  // Registered before /events/:id, which would otherwise take GET /events/batch as an event id.
+  app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], '/events/batch', (c) =>
+    errorResponse(c, new ApiError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on /events/batch; use POST`), { allow: 'POST' }),
+  );
 
   app.get('/events', async (c) => {
     const query = parseQuery(c.req.url, { integers: ['limit'] });
@@ -49,5 +63,10 @@ function withIdempotencyKey(body: unknown, key: string | undefined): unknown {
     throw new ApiError('VALIDATION_FAILED', message, [{ field: 'Idempotency-Key', message }]);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const inBody = (body as Record<string, unknown>).idempotencyKey;
+  if (Object.hasOwn(body, 'idempotencyKey') && inBody !== key) {
+    const message = `the Idempotency-Key header ${describeValue(key)} and the body's idempotencyKey ${describeValue(inBody)} differ; send the key in one place only`;
+    throw new ApiError('VALIDATION_FAILED', message, [{ field: 'Idempotency-Key', message }]);
+  }
   return { ...body, idempotencyKey: key };
 }

@@ -111,7 +111,8 @@ export class LedgerWriter {
     if (row === undefined) return undefined;
     if (row.request_hash !== event.requestHash) {
       const field = unitSize > 1 ? `events[${index}].idempotencyKey` : 'Idempotency-Key';
-      const message = `Idempotency-Key ${JSON.stringify(event.idempotencyKey)} was already used for a different request; use a new key for a new event`;
+      const where = unitSize > 1 ? `events[${index}]: ` : '';
+      const message = `${where}idempotency key ${JSON.stringify(event.idempotencyKey)} was already used for a different event; use a new key for a new event`;
       throw new ApiError('IDEMPOTENCY_CONFLICT', message, [{ field, message }]);
     }
     const found = this.statements.bySeq.get(row.event_seq) as LedgerEventRow | undefined;

@@ -1,10 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as ledger from './migrations/0001-ledger';
+import * as workflows from './migrations/0002-workflows';
+import * as apiKeys from './migrations/0003-api-keys';
 
 /** Migrations in order. They are imported statically so they also work inside a bundle. */
 const migrations: Record<string, Migration> = {
   '0001-ledger': ledger,
+  '0002-workflows': workflows,
+  '0003-api-keys': apiKeys,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

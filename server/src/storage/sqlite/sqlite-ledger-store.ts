@@ -2,12 +2,12 @@ import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { startWorker } from '../../runtime/start-worker';
-import type { AppendOutcome, EventQuery, LedgerStore, NewEvent, StoredEvent } from '../ledger-store';
+import type { AppendOutcome, EventQuery, EventView, LedgerStore, NewEvent, StoredEvent } from '../ledger-store';
 import { LedgerReader } from './ledger-reader';
 import { sqliteNativeBindingPath } from './native-binding';
 import { openSqlite } from './open-sqlite';
 import { runMigrations } from './run-migrations';
-import type { WriterRequest, WriterResponse, WriterStartMessage, WriterThreadData } from './writer-protocol';
+import type { AppendGroupStats, WriterRequest, WriterResponse, WriterStartMessage, WriterThreadData } from './writer-protocol';
 
 export interface SqliteLedgerStoreOptions {
   path: string;
@@ -33,6 +33,8 @@ export class SqliteLedgerStore implements LedgerStore {
   private queuedUnits: Array<{ events: NewEvent[]; resolve: (outcome: AppendOutcome) => void; reject: (error: Error) => void }> = [];
   private flushScheduled = false;
   private writerError: Error | undefined;
+  /** Called after each committed append group, for metrics. */
+  onGroupCommitted: ((stats: AppendGroupStats) => void) | undefined;
   private closed = false;
 
   private constructor(
@@ -41,7 +43,10 @@ export class SqliteLedgerStore implements LedgerStore {
     private readonly worker: Worker,
     private readonly logger: Logger,
   ) {
-    worker.on('message', (message: WriterResponse) => this.settle(message));
+    worker.on('message', (message: WriterResponse | AppendGroupStats) => {
+      if ('kind' in message) this.onGroupCommitted?.(message);
+      else this.settle(message);
+    });
     worker.on('error', (error) => this.failWriter(error));
     worker.on('exit', (code) => {
       if (!this.closed) this.failWriter(new Error(`the writer thread exited with code ${code}`));
@@ -90,11 +95,11 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.request<Result>({ op: 'call', name, args });
   }
 
-  async getEvent(id: string): Promise<StoredEvent | undefined> {
+  async getEvent(id: string): Promise<EventView | undefined> {
     return this.reader.getEvent(id);
   }
 
-  async listEvents(query: EventQuery): Promise<StoredEvent[]> {
+  async listEvents(query: EventQuery): Promise<EventView[]> {
     return this.reader.listEvents(query);
   }
 

@@ -21,5 +21,14 @@ export type WriterResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { message: string; code?: string } };
 
+/** Sent after each committed append group, for metrics. */
+export interface AppendGroupStats {
+  kind: 'groupStats';
+  units: number;
+  events: number;
+  /** Time of the whole transaction, including its fsync. */
+  durationMs: number;
+}
+
 /** First message of a writer thread: ready to take requests, or failed to open the database. */
 export type WriterStartMessage = { ready: true } | { ready: false; error: string };

@@ -3,7 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { AppendOutcome } from '../ledger-store';
 import { LedgerWriter, type AfterAppendHook } from './ledger-writer';
 import { openSqlite } from './open-sqlite';
-import type { AppendRequest, CallRequest, WriterRequest, WriterResponse, WriterStartMessage, WriterThreadData } from './writer-protocol';
+import type { AppendGroupStats, AppendRequest, CallRequest, WriterRequest, WriterResponse, WriterStartMessage, WriterThreadData } from './writer-protocol';
 
 /** An operation the writer runs on request, synchronously, on the write connection. */
 export type WriterOperation = (connection: BetterSqlite3.Database, args: never) => unknown;
@@ -27,7 +27,7 @@ export function runWriterThread(extensions: WriterExtensions): void {
   let connection: BetterSqlite3.Database;
   let writer: LedgerWriter;
   try {
-    connection = openSqlite(data.databasePath, { role: 'writer' });
+    connection = openSqlite(data.databasePath, { role: 'writer', nativeBindingPath: data.nativeBindingPath });
     writer = new LedgerWriter(connection, extensions.hooks);
   } catch (error) {
     port.postMessage({ ready: false, error: error instanceof Error ? error.message : String(error) } satisfies WriterStartMessage);
@@ -59,12 +59,15 @@ export function runWriterThread(extensions: WriterExtensions): void {
   const respondToAppends = (requests: AppendRequest[]) => {
     const units = requests.flatMap((request) => request.units);
     let outcomes: AppendOutcome[];
+    const started = performance.now();
     try {
       outcomes = writer.appendGroup(units);
     } catch (error) {
       for (const request of requests) port.postMessage(failure(request.id, error));
       return;
     }
+    const events = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.events.length : 0), 0);
+    port.postMessage({ kind: 'groupStats', units: units.length, events, durationMs: performance.now() - started } satisfies AppendGroupStats);
     let offset = 0;
     for (const request of requests) {
       const count = request.units.length;
