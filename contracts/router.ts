@@ -60,14 +60,29 @@ export interface ApiErrorData {
   requestId?: string;
 }
 
+/** tRPC codes the API can see without an ApiError cause, and the stable code each one becomes. */
+const codesOfTrpcErrors: Partial<Record<TRPCError['code'], ErrorCode>> = {
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+};
+
 /** Maps any error raised in a procedure to the API's code, message and details. */
 export function describeProcedureError(error: TRPCError): { code: ErrorCode; message: string; details?: FieldProblem[] } {
   const cause = error.cause;
   if (cause instanceof ApiError) return { code: cause.code, message: cause.message, details: cause.details };
   if (cause instanceof z.ZodError) return { code: 'VALIDATION_FAILED', ...summarizeIssues(cause.issues) };
-  const code = (Object.keys(errorCodes) as ErrorCode[]).find((key) => errorCodes[key].trpc === error.code && errorCodes[key].status !== 400);
-  if (error.code === 'BAD_REQUEST') return { code: 'INVALID_JSON', message: error.message };
-  if (code === undefined || code === 'INTERNAL') return { code: 'INTERNAL', message: 'internal error; the request id identifies it in the server log' };
+  // Any other BAD_REQUEST comes from decoding the input (JSON or superjson); its text may be a
+  // library's internal message, so it is not passed on.
+  if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
+    return { code: 'INVALID_JSON', message: 'the tRPC input could not be decoded; send {"json": <input>} with plain JSON values' };
+  }
+  const code = codesOfTrpcErrors[error.code];
+  if (code === undefined) return { code: 'INTERNAL', message: 'internal error; the request id identifies it in the server log' };
   return { code, message: error.message };
 }
 

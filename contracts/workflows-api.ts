@@ -20,7 +20,7 @@ import type {
 
 /**
  * What the workflow and run procedures call. The server implements it once per request,
- * bound to the caller, so every method sees only the caller's organisation.
+ * bound to the caller, so every method reaches only the caller's organisation.
  */
 export interface WorkflowsApi {
   create(input: CreateWorkflowInput): Promise<CreatedWorkflow>;

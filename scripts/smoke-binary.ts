@@ -2,9 +2,10 @@
  * Smoke test of the single executable, run the way a new user would run it. It copies the
  * executable into an empty temporary folder and starts `./events serve` there with an empty
  * environment apart from PORT. Then it publishes the API reference's example event, reads it back
- * with `get` and `list`, runs `verify` and fetches the `/docs` page and its script. Last, it stops
- * the server with SIGTERM and checks that it exits with status 0 after logging that the database
- * closed.
+ * with `get` and `list`, runs `verify` and fetches the `/docs` page and its script. It stops the
+ * server with SIGTERM and checks that it exits with status 0 after logging that the database
+ * closed. Last, it starts the server again on the same database and checks that a webhook
+ * workflow created with the CLI delivers a published event.
  *
  * Usage: node --import tsx scripts/smoke-binary.ts [executable]   (default: dist/events)
  */
@@ -12,7 +13,8 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +34,7 @@ const databaseClosedMessage = 'database closed; shutdown complete';
 const startTimeoutMs = 30_000;
 const commandTimeoutMs = 30_000;
 const stopTimeoutMs = 30_000;
+const deliveryTimeoutMs = 30_000;
 
 const runFile = promisify(execFile);
 
@@ -42,25 +45,42 @@ const runFile = promisify(execFile);
 export async function smokeBinary(executable: string, log: (line: string) => void = () => {}): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'events-smoke-'));
   copyFileSync(executable, join(folder, 'events'));
-  const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  log(`starting ./events serve in ${folder} on port ${port}`);
-
-  const server = spawn('./events', ['serve'], { cwd: folder, env: { PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = collectOutput(server);
   try {
-    await waitForReady(server, output, url);
-    await checkClientCommands(folder, url, log);
-    await checkDocsPage(url, log);
-    await stopServer(server, output);
+    await withServer(folder, {}, log, async (url) => {
+      await checkClientCommands(folder, url, log);
+      await checkDocsPage(url, log);
+    });
     assert.ok(existsSync(join(folder, 'data', 'events.db')), 'the server created data/events.db, its default database, in the empty folder');
+    // The second start reopens the same database. The receiver listens on 127.0.0.1, which the
+    // webhook address guard allows only with WEBHOOK_ALLOW_PRIVATE.
+    await withServer(folder, { WEBHOOK_ALLOW_PRIVATE: 'true' }, log, (url) => checkWorkflowDelivery(folder, url, log));
   } catch (error) {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    log(`smoke test failed; the server's output and database are kept in ${folder}\n${output.text()}`);
+    log(`smoke test failed; its folder ${folder} is kept for inspection`);
     throw error;
   }
   rmSync(folder, { recursive: true, force: true });
   log('smoke test passed');
+}
+
+/**
+ * Starts `./events serve` in `folder` on a free port with only PORT and `env` set, runs `steps`
+ * against it, then stops it with SIGTERM and checks for a clean exit.
+ */
+async function withServer(folder: string, env: Record<string, string>, log: (line: string) => void, steps: (url: string) => Promise<void>): Promise<void> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  log(`starting ./events serve in ${folder} on port ${port}`);
+  const server = spawn('./events', ['serve'], { cwd: folder, env: { PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = collectOutput(server);
+  try {
+    await waitForReady(server, output, url);
+    await steps(url);
+    await stopServer(server, output);
+  } catch (error) {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    log(`output of ./events serve:\n${output.text()}`);
+    throw error;
+  }
 }
 
 /** Publishes the example, reads it back with `get` and `list`, and verifies the chain. */
@@ -87,12 +107,58 @@ async function checkClientCommands(folder: string, url: string, log: (line: stri
 /** Fetches the API reference page and the viewer script that the executable embeds as an asset. */
 async function checkDocsPage(url: string, log: (line: string) => void): Promise<void> {
   const page = await fetch(`${url}/docs`);
-  assert.equal(page.status, 200, 'GET /docs answers 200');
+  assert.equal(page.status, 200, 'GET /docs returns 200');
   assert.match(await page.text(), /<html/i, 'GET /docs returns an HTML page');
   const script = await fetch(`${url}/docs/scalar.js`);
-  assert.equal(script.status, 200, 'GET /docs/scalar.js answers 200, so the viewer asset is embedded');
+  assert.equal(script.status, 200, 'GET /docs/scalar.js returns 200, so the viewer asset is embedded');
   assert.ok((await script.text()).length > 100_000, 'GET /docs/scalar.js returns the whole viewer bundle');
   log('docs page and viewer script served');
+}
+
+/**
+ * Creates a webhook workflow with the CLI, publishes a matching event and waits for the signed
+ * delivery, which shows that the writer thread's workflow hook and the dispatcher both run inside
+ * the executable.
+ */
+async function checkWorkflowDelivery(folder: string, url: string, log: (line: string) => void): Promise<void> {
+  const receiver = await startReceiver();
+  try {
+    await runEvents(folder, ['workflows', 'create', '--name', 'smoke', '--on', 'support.>', '--webhook', receiver.url, '--url', url]);
+    const published = JSON.parse(await runEvents(folder, ['publish', JSON.stringify(exampleEvent), '--url', url])) as { id: string };
+    const delivery = await withTimeout(receiver.firstRequest, deliveryTimeoutMs, `no webhook delivery arrived within ${deliveryTimeoutMs} ms`);
+    assert.ok(delivery.body.includes(published.id), 'the webhook delivery contains the published event');
+    assert.match(delivery.signature ?? '', /^v1,/, 'the webhook delivery carries a Standard Webhooks signature');
+
+    const verified = JSON.parse(await runEvents(folder, ['verify', '--json'])) as { ok: boolean; events: number };
+    assert.deepEqual([verified.ok, verified.events], [true, 2], 'verify finds both events after the restart');
+  } finally {
+    receiver.server.close();
+  }
+  log('workflow delivered the event to the webhook receiver');
+}
+
+interface Receiver {
+  server: Server;
+  url: string;
+  firstRequest: Promise<{ body: string; signature: string | undefined }>;
+}
+
+/** Starts an HTTP server on 127.0.0.1 that responds with 204 and records the first request. */
+async function startReceiver(): Promise<Receiver> {
+  let record: (request: { body: string; signature: string | undefined }) => void = () => {};
+  const firstRequest = new Promise<{ body: string; signature: string | undefined }>((resolve) => (record = resolve));
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      record({ body, signature: request.headers['webhook-signature'] as string | undefined });
+      response.writeHead(204).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${address.port}/hook`, firstRequest };
 }
 
 /** Runs `./events` in `folder` with an empty environment and returns its stdout. */

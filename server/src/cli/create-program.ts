@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { getCommand } from './get-command';
+import { keysCommand } from './keys-command';
 import { listCommand } from './list-command';
 import { publishCommand } from './publish-command';
 import { serveCommand } from './serve-command';
@@ -16,6 +17,7 @@ const subcommands: ReadonlyArray<() => Command> = [
   listCommand,
   tailCommand,
   verifyCommand,
+  keysCommand,
   workflowsCommand,
 ];
 

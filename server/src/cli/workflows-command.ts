@@ -11,12 +11,7 @@ interface ListOptions extends ClientOptions {
   json?: boolean;
 }
 
-/**
- * `events workflows …`: manages webhook workflows over the API.
- *
- * NOTE: only the input validation errors of these subcommands have run against a server, because
- * the server did not implement the workflows procedures yet; their success output is untested.
- */
+/** `events workflows …`: manages webhook workflows over the API. */
 export function workflowsCommand(): Command {
   return new Command('workflows')
     .summary('create, list, enable and disable workflows, and list their runs')

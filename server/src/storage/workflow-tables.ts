@@ -7,7 +7,7 @@ export interface WorkflowsTable {
   org_id: string | null;
   name: string;
   kind: 'webhook' | 'code';
-  /** Where the definition lives: created through the API, read from WORKFLOWS_FILE, or passed in code. */
+  /** Origin of the definition: the API, the WORKFLOWS_FILE, or code passed to the server. */
   source: 'api' | 'config' | 'code';
   /** Trigger pattern over event types, as the user wrote it. */
   pattern: string;

@@ -8,9 +8,9 @@ export type RunDecision =
   | { status: 'dead' };
 
 /**
- * Decides what follows an attempt: success ends the run, a permanent failure or a failed
- * last attempt makes it dead, and any other failure schedules a retry after a delay with
- * full jitter that honours Retry-After up to the policy's maximum delay.
+ * Decides what follows an attempt. Success ends the run, and a permanent failure or a failed
+ * last attempt makes it dead. Any other failure schedules a retry after a delay with full
+ * jitter, which honours Retry-After up to the policy's maximum delay.
  *
  * @param attempt number of the attempt that just ended, from 1
  * @param now time in ms since the Unix epoch that the delay counts from

@@ -3,7 +3,7 @@ import type { RetryPolicy } from './retry-policy';
 import { mergeRetryPolicy } from './workflow-input-checks';
 import { parseTriggerPattern } from './trigger-pattern';
 
-/** What a code workflow's handler gets besides the event. */
+/** Context of one attempt, passed to a code workflow's handler with the event. */
 export interface WorkflowContext {
   /**
    * Aborted when the attempt times out (WORKFLOW_CODE_TIMEOUT_MS) or the server shuts down.

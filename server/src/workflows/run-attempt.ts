@@ -7,7 +7,7 @@ import { deliverWebhook, type DeliveryResult } from './deliver-webhook';
 import { signWebhook } from './webhook-signature';
 import type { ClaimedRun } from './workflow-store';
 
-/** What one attempt needs besides the run. */
+/** Settings and handlers that attempts need besides the run. */
 export interface AttemptContext {
   guard: AddressGuard;
   webhookTimeoutMs: number;
@@ -22,7 +22,15 @@ export interface AttemptContext {
  * Aborting `signal` ends the attempt with outcome 'retry' at once.
  */
 export async function runAttempt(run: ClaimedRun, signal: AbortSignal, context: AttemptContext): Promise<DeliveryResult> {
-  if (run.workflow.kind === 'code') return runCodeAttempt(run, signal, context);
+  try {
+    return run.workflow.kind === 'code' ? await runCodeAttempt(run, signal, context) : await runWebhookAttempt(run, signal, context);
+  } catch (error) {
+    // Reached only through a bug; retrying keeps the run alive until the attempts are used up.
+    return { outcome: 'retry', error: `the attempt failed unexpectedly: ${errorMessage(error)}`, durationMs: 0 };
+  }
+}
+
+async function runWebhookAttempt(run: ClaimedRun, signal: AbortSignal, context: AttemptContext): Promise<DeliveryResult> {
   if (run.workflow.url === null) return { outcome: 'permanent', error: `webhook workflow ${run.workflow.id} has no URL`, durationMs: 0 };
 
   const body = eventJson(run.event);

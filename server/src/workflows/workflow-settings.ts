@@ -11,7 +11,7 @@ export interface WorkflowSettings {
   leaseMs: number;
   webhookTimeoutMs: number;
   codeTimeoutMs: number;
-  /** Longest wait between two looks for due runs, besides the wake-ups after publishing. */
+  /** Maximum time in ms between two looks for due runs, besides the wake-ups after publishing. */
   pollIntervalMs: number;
   /**
    * Whether webhooks may target private, loopback and link-local addresses. Undefined follows

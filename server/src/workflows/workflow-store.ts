@@ -147,7 +147,7 @@ export interface ClaimResult {
   nextDueAt: number | null;
 }
 
-/** What an attempt decided for its run. */
+/** Outcome of one attempt, to record for its run. */
 export interface AttemptRecord {
   runId: string;
   attempt: number;
@@ -160,7 +160,7 @@ export interface AttemptRecord {
   finishedAt: number;
 }
 
-/** How recording one attempt ended. */
+/** Result of recording one attempt. */
 export interface RecordedAttempt {
   runId: string;
   /** False when the run was claimed again meanwhile, so this result was dropped. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { ApiError, createWorkflowInputSchema, formatFieldPath } from '../../../contracts';
+import { ApiError, createWorkflowInputSchema, describeValue, formatFieldPath } from '../../../contracts';
 import type { AddressGuard } from './address-guard';
 import { generateWebhookSecret } from './webhook-signature';
 import { checkTriggerPattern, mergeRetryPolicy } from './workflow-input-checks';
@@ -14,17 +14,37 @@ const secretPattern = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z
  * for receivers that were set up before the server first started.
  */
 const fileWorkflowSchema = createWorkflowInputSchema.extend({
-  webhook: z.strictObject({
-    url: createWorkflowInputSchema.shape.webhook.shape.url,
-    secret: z
-      .string()
-      .regex(secretPattern, { error: 'webhook.secret must be "whsec_" followed by padded base64, such as a secret from generateWebhookSecret()' })
-      .refine((value) => value.length > 'whsec_'.length, { error: 'webhook.secret must not be empty after "whsec_"' })
-      .optional(),
-  }),
+  webhook: z.strictObject(
+    {
+      url: createWorkflowInputSchema.shape.webhook.shape.url,
+      secret: z
+        .string()
+        .regex(secretPattern, { error: 'webhook.secret must be "whsec_" followed by padded base64, such as a secret from generateWebhookSecret()' })
+        .refine((value) => value.length > 'whsec_'.length, { error: 'webhook.secret must not be empty after "whsec_"' })
+        .optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `webhook has unknown fields ${describeValue(issue.keys)}; allowed are url and secret`
+          : `webhook must be an object with url and an optional secret, got ${describeValue(issue.input)}`,
+    },
+  ),
 });
 
-const workflowsFileSchema = z.strictObject({ workflows: z.array(fileWorkflowSchema) });
+const workflowsFileSchema = z.strictObject(
+  {
+    workflows: z.array(fileWorkflowSchema, {
+      error: (issue) => `workflows must be an array of workflow definitions, got ${describeValue(issue.input)}`,
+    }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `the file has unknown fields ${describeValue(issue.keys)}; it contains only "workflows"`
+        : `the file must contain a JSON object such as {"workflows": []}, got ${describeValue(issue.input)}`,
+  },
+);
 
 /** Raised when the workflows file cannot be read or is invalid; the message lists every problem. */
 export class WorkflowsFileError extends Error {

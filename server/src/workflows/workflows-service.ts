@@ -30,8 +30,8 @@ type RunListInput = Pick<ListWorkflowRunsInput, 'status' | 'limit' | 'cursor' | 
 
 /**
  * Managing workflows and reading runs for one caller. Every method needs the scope
- * `workflows:manage`, and a caller with an organisation sees only that organisation's
- * workflows and runs; others answer 404 like missing ones.
+ * `workflows:manage`, and a caller with an organisation reaches only that organisation's
+ * workflows and runs. The others get the same 404 as missing ones.
  */
 export class WorkflowsService {
   constructor(
@@ -56,7 +56,12 @@ export class WorkflowsService {
     };
     return {
       create: guarded((input) => this.createWorkflow(caller, input)),
-      list: guarded(async (input) => ({ workflows: (await this.store.listWorkflows(scope, input.orgId)).map(toWorkflowView) })),
+      list: guarded(async (input) => {
+        if (scope !== undefined && input.orgId !== undefined && input.orgId !== scope) {
+          throw new ApiError('FORBIDDEN', `this API key reads workflows of organisation ${scope} only, got orgId ${JSON.stringify(input.orgId)}`);
+        }
+        return { workflows: (await this.store.listWorkflows(scope, input.orgId)).map(toWorkflowView) };
+      }),
       get: guarded(async (input) => toWorkflowView(await this.findWorkflow(input.id, scope))),
       update: guarded((input) => this.updateWorkflow(scope, input)),
       delete: guarded((input) => this.deleteWorkflow(scope, input.id)),
@@ -184,7 +189,7 @@ export class WorkflowsService {
     return workflow;
   }
 
-  /** Returns the event when the caller may read it; another organisation's event answers like a missing one. */
+  /** Returns the event when the caller may read it; another organisation's event gets the same 404 as a missing one. */
   private async findEvent(id: string, scope: OrgScope): Promise<EventView> {
     const event = await this.ledger.getEvent(id);
     if (event === undefined || (scope !== undefined && event.orgId !== scope)) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventsClient, EventsClientError } from '../../../client';
 import { ApiKeyAdmin } from '../../src/auth/api-key-admin';
+import { sendRaw } from '../hostile/support/raw-request';
 import { startTestServer, type TestServer } from '../support/start-test-server';
 import { expectFailure, headers, publishBody, restPublish, send, successData, trpcPublish, trpcQuery, type ApiResponse } from './support/api-calls';
 import { createKey } from './support/create-key';
@@ -68,6 +69,39 @@ describe.each(transports)('authentication over $name', ({ list }) => {
     const response = await list(writeOnlyKey);
     const failure = expectFailure(response, 403, 'FORBIDDEN');
     expect(failure.message).toContain('events:read');
+  });
+});
+
+describe('public path tricks', () => {
+  it.each([
+    '/docs/../events',
+    '/docs/%2e%2e/events',
+    '/healthz/../events',
+    '/healthz%2F..%2Fevents',
+    '/metrics/../events',
+    '//events',
+    '/./events',
+    '/readyz/..;/events',
+    '/docs/../trpc/events.list?input=%7B%22json%22%3A%7B%7D%7D',
+    '/docs/%2e%2e/trpc/events.list',
+  ])('%s reaches no event without a key', async (path) => {
+    const response = await sendRaw(server.url, { method: 'GET', path });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.text).not.toContain('"events":[');
+  });
+});
+
+describe('large bodies without a key', () => {
+  const body = Buffer.alloc(4 * 1024 * 1024, 0x20);
+
+  it('get the 401 with Content-Length', async () => {
+    const response = await sendRaw(server.url, { method: 'POST', path: '/events', headers: { 'content-type': 'application/json' }, body });
+    expectFailure(response, 401, 'UNAUTHORIZED');
+  });
+
+  it('get the 401 when chunked', async () => {
+    const response = await sendRaw(server.url, { method: 'POST', path: '/trpc/events.publish', headers: { 'content-type': 'application/json' }, body, chunkBytes: 64 * 1024 });
+    expectFailure(response, 401, 'UNAUTHORIZED');
   });
 });
 

@@ -159,13 +159,3 @@ describe('events list', { timeout: cliTestTimeoutMs }, () => {
     expect(result.stderr).toBe('error: VALIDATION_FAILED: since must be an ISO 8601 date-time such as 2026-06-16T17:00:00.000Z, got "yesterday"\n');
   });
 });
-
-describe('events workflows', { timeout: cliTestTimeoutMs }, () => {
-  it('reports invalid workflow id', async () => {
-    const result = await runCli(['workflows', 'runs', 'wf_x', '--url', server.url]);
-
-    expect(result.status).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: VALIDATION_FAILED: id must be a workflow id such as wf_01jh..., got "wf_x"\n');
-  });
-});

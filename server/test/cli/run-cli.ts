@@ -73,8 +73,26 @@ export interface RunningCli {
   stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Processes of {@link startCli} that have not exited yet. */
+const runningChildren = new Set<ChildProcess>();
+
+/**
+ * Kills every process of {@link startCli} that is still running and waits for it to exit. Call it
+ * before removing a test's folder, so a process left by a failed test cannot recreate files there.
+ */
+export async function killRunningClis(): Promise<void> {
+  const exits = [...runningChildren].map((child) => {
+    const closed = once(child, 'close');
+    child.kill('SIGKILL');
+    return closed;
+  });
+  await Promise.all(exits);
+}
+
 export function startCli(args: string[], options: CliRunOptions = {}): RunningCli {
   const child = spawnCli(args, options);
+  runningChildren.add(child);
+  child.once('close', () => runningChildren.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: string) => (stdout += chunk));

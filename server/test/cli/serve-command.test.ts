@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliTestTimeoutMs, runCli, startCli } from './run-cli';
+import { cliTestTimeoutMs, killRunningClis, runCli, startCli } from './run-cli';
 
 let folder: string;
 
@@ -10,7 +10,8 @@ beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'cli-serve-test-'));
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await killRunningClis();
   rmSync(folder, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import type { Event } from '../../../contracts';
 import { loadConfig } from '../../src/config/load-config';
 import { startServer } from '../../src/start-server';
 import { startTestServer, type TestServer } from '../support/start-test-server';
-import { cliTestTimeoutMs, runCli, startCli } from './run-cli';
+import { cliTestTimeoutMs, killRunningClis, runCli, startCli } from './run-cli';
 
 let server: TestServer;
 let client: EventsClient;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await killRunningClis();
   await server?.stop();
 });
 

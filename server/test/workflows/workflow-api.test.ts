@@ -255,6 +255,7 @@ describe('workflows over tRPC', () => {
 
     expect(page.runs.map((run) => run.workflowId)).toEqual([created.id]);
     expect((await client.trpc.workflows.get.query({ id: created.id })).name).toBe('via-trpc');
+    expect((await client.trpc.workflows.delete.mutate({ id: created.id })).id).toBe(created.id);
   });
 
   it('reports the invalid field', async () => {
@@ -262,7 +263,7 @@ describe('workflows over tRPC', () => {
     const failure = await client.trpc.workflows.create.mutate({ name: 'bad-trpc', on: 'a.>.b', webhook: { url: hook } }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(TRPCClientError);
-    const data = (failure as TRPCClientError<never>).data as { code: string; details: Array<{ field: string }> };
+    const data = (failure as TRPCClientError<never>).data as unknown as { code: string; details: Array<{ field: string }> };
     expect(data.code).toBe('VALIDATION_FAILED');
     expect(data.details.map((detail) => detail.field)).toEqual(['on']);
   });

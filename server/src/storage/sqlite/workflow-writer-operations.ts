@@ -22,7 +22,7 @@ export const workflowDeletedError = 'the workflow was deleted before the run fin
 
 /**
  * Writes to workflows and their secrets, run by the writer thread. Every change invalidates
- * the trigger cache, so the next append sees it.
+ * the trigger cache, so the next append uses the change.
  */
 export class WorkflowWriterOperations {
   private readonly nextWorkflowId = createIdGenerator('wf_');

@@ -18,7 +18,8 @@ export type Expectation = { reject: { status: number; code: string } } | { accep
 
 export interface HostileCase {
   name: string;
-  requests: Record<Transport, (context: CaseContext) => RawRequest>;
+  /** The request of each transport the case applies to. */
+  requests: Partial<Record<Transport, (context: CaseContext) => RawRequest>>;
   expect: Expectation;
 }
 
@@ -179,7 +180,10 @@ const numberCases: HostileCase[] = [
   publishCase('2^53 - 1 exactly', eventText({ payload: '{"n":9007199254740991,"m":-9007199254740991}' }), published),
 ];
 
-/** Duplicate keys and keys that name prototype members. */
+/**
+ * Duplicate keys, and keys that name prototype members: data inside `payload`, unknown fields
+ * anywhere else.
+ */
 const keyCases: HostileCase[] = [
   publishCase('duplicate top-level type', eventText({ extra: ',"type":"other.type"' }), invalidField),
   publishCase('duplicate key in payload', eventText({ payload: '{"a":1,"a":2}' }), invalidField),
@@ -188,15 +192,6 @@ const keyCases: HostileCase[] = [
   publishCase('duplicate escaped key', eventText({ payload: '{"a":1,"\\u0061":2}' }), invalidField),
   publishCase('constructor at top level', eventText({ extra: ',"constructor":{"prototype":{"polluted":true}}' }), invalidField),
   publishCase('prototype at top level', eventText({ extra: ',"prototype":{}' }), invalidField),
-];
-
-/**
- * Keys named `__proto__`, `constructor` or `prototype`, where a JSON object may hold them (the
- * payload) and where it may not. They get servers of their own, because over tRPC the superjson
- * transformer mishandles them (see `knownTrpcFailures`) and a stored event with such a key breaks
- * later tRPC reads of its organisation.
- */
-export const prototypeKeyCases: HostileCase[] = [
   publishCase('__proto__ at top level', eventText({ extra: ',"__proto__":{"polluted":true}' }), invalidField),
   publishCase('__proto__ in actor', eventText({ actor: '{"type":"user","id":"u","__proto__":{"polluted":true}}' }), invalidField),
   publishCase('__proto__ in payload', eventText({ payload: '{"__proto__":{"polluted":true}}' }), published),
@@ -205,23 +200,6 @@ export const prototypeKeyCases: HostileCase[] = [
   publishCase('__proto__ nested in payload', eventText({ payload: '{"a":[{"__proto__":{"polluted":true}}]}' }), published),
   listCase('__proto__ list parameter', '__proto__=1', '{"__proto__":{"limit":1}}', invalidField),
 ];
-
-/**
- * Cases that fail over tRPC today, because of superjson 2.2.7, the tRPC transformer set in
- * contracts/router.ts and client/index.ts. It drops every `__proto__` key while deserializing
- * input, so such keys are silently ignored or lost. It also throws on `__proto__`, `constructor`
- * and `prototype` keys while serializing output, so a stored event with one gets a 500 on every
- * tRPC read.
- */
-export const knownTrpcFailures = new Set([
-  '__proto__ at top level',
-  '__proto__ in actor',
-  '__proto__ in payload',
-  'constructor in payload',
-  'prototype in payload',
-  '__proto__ nested in payload',
-  '__proto__ list parameter',
-]);
 
 /** SQL-looking text where the ledger builds queries. */
 const injectionCases: HostileCase[] = [
@@ -296,6 +274,29 @@ const methodCases: HostileCase[] = [
   },
 ];
 
+/** Builds a tRPC publish case whose body carries superjson `meta`, which the typed client never sends for plain JSON. */
+function superjsonCase(name: string, meta: string, expectation: Expectation): HostileCase {
+  const body = `{"json":${eventText({ payload: '{"a":"2020-01-01"}' })},"meta":${meta}}`;
+  return { name, expect: expectation, requests: { trpc: () => ({ method: 'POST', path: '/trpc/events.publish', headers: json, body }) } };
+}
+
+/** superjson annotations that turn payload values into non-JSON types or point at nothing. */
+const superjsonMetaCases: HostileCase[] = [
+  superjsonCase('meta turning a value into a Date', '{"values":{"payload.a":["Date"]}}', invalidField),
+  superjsonCase('meta turning a value into a BigInt', '{"values":{"payload.a":["bigint"]}}', invalidJson),
+  superjsonCase('meta naming an unknown class', '{"values":{"payload.a":[["class","Nope"]]}}', invalidJson),
+  superjsonCase('meta naming an unknown custom type', '{"values":{"payload.a":[["custom","Nope"]]}}', invalidJson),
+  superjsonCase('meta turning a value into undefined', '{"values":{"payload.a":["undefined"]}}', invalidField),
+  superjsonCase('meta turning a value into a Set', '{"values":{"payload.a":["set"]}}', invalidField),
+  superjsonCase('meta turning a value into NaN', '{"values":{"payload.a":["number"]}}', invalidField),
+  superjsonCase('meta with a __proto__ path', '{"values":{"payload.__proto__":["Date"]}}', invalidJson),
+  superjsonCase('meta turning an object into a Map', '{"values":{"payload":["map"]}}', invalidJson),
+  superjsonCase('meta with a referential equality', '{"referentialEqualities":{"payload":["actor"]}}', invalidField),
+  superjsonCase('meta values as a string', '{"values":"x"}', invalidJson),
+  superjsonCase('meta values as an array', '{"values":[["Date"]]}', invalidJson),
+  superjsonCase('meta with an unknown version', '{"v":99,"values":{"payload.a":["Date"]}}', invalidField),
+];
+
 /** Every case of the suite, by group. */
 export const hostileCaseGroups: Record<string, HostileCase[]> = {
   'body shape and content type': bodyShapeCases,
@@ -308,6 +309,7 @@ export const hostileCaseGroups: Record<string, HostileCase[]> = {
   'limits': limitCases,
   'ids': idCases,
   'methods': methodCases,
+  'superjson meta': superjsonMetaCases,
 };
 
 function flipLast(cursor: string): string {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A webhook receiver on 127.0.0.1 that answers 200 to every delivery. */
+/** A webhook receiver on 127.0.0.1 that responds 200 to every delivery. */
 export interface WebhookReceiver {
   url: string;
   close(): Promise<void>;

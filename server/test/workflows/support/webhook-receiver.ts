@@ -9,7 +9,7 @@ export interface Delivery {
   receivedAt: number;
 }
 
-/** How the receiver answers a delivery; `hang` never answers. */
+/** Reply of the receiver to a delivery; `hang` never responds. */
 export type ReceiverReply = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 /** Decides the reply; `index` counts deliveries from 0 across the receiver's lifetime. */

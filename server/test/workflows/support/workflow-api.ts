@@ -9,11 +9,14 @@ export interface ApiResponse<Data = unknown> {
   error?: { code: string; message: string; details?: Array<{ field: string; message: string }> };
 }
 
-/** Sends a REST request with a JSON body (when given) and parses the envelope. */
-export async function call<Data = unknown>(url: string, method: string, path: string, body?: unknown): Promise<ApiResponse<Data>> {
+/** Sends a REST request with a JSON body (when given) and an API key (when given), and parses the envelope. */
+export async function call<Data = unknown>(url: string, method: string, path: string, body?: unknown, apiKey?: string): Promise<ApiResponse<Data>> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -54,7 +57,7 @@ export async function getWorkflow(url: string, id: string): Promise<ApiResponse<
   return call<Workflow>(url, 'GET', `/workflows/${id}`);
 }
 
-/** A retry policy that keeps tests fast: delays of at most `maxDelayMs`. */
+/** Returns a retry policy that keeps tests fast: delays of at most `maxDelayMs`. */
 export function fastRetry(maxAttempts: number, maxDelayMs = 20): Record<string, number> {
   return { maxAttempts, initialDelayMs: 5, maxDelayMs };
 }
