@@ -248,7 +248,7 @@ export const eventsRouter = t.router({
 
 const workflowErrors = {
   404: 'No such workflow.',
-  409: 'Another workflow of the organisation has this name, or the workflow is defined in code or in the workflows file.',
+  409: 'Another workflow of the organisation has this name, or the workflow is defined in code, which allows only enabling and disabling it.',
 } as const;
 
 export const workflowsRouter = t.router({
@@ -263,7 +263,7 @@ export const workflowsRouter = t.router({
         description:
           'Registers a URL that receives every event whose type matches `on`, as a POST signed per Standard Webhooks. The response carries the signing secret, which no other response shows. The URL must resolve to addresses the server may reach.',
         successDescription: 'The workflow, with its signing secret.',
-        errorResponses: { 400: errorResponses[400], 409: workflowErrors[409], 413: errorResponses[413], 415: errorResponses[415] },
+        errorResponses: { 400: errorResponses[400], 409: 'Another workflow of the organisation has this name, or the organisation has the maximum number of workflows.', 413: errorResponses[413], 415: errorResponses[415] },
       },
     })
     .input(createWorkflowInputSchema)

@@ -2,6 +2,7 @@
  * Public entry for programs that embed the event ledger server: start it, configure it and
  * register code workflows.
  */
+export type { Event } from '../../contracts';
 export { ConfigError, loadConfig, type ServerConfig } from './config/load-config';
 export { createLogger } from './logging/create-logger';
 export { startServer, type RunningServer, type StartServerOptions } from './start-server';

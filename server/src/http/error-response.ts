@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { ApiError, errorCodes, type FieldProblem } from '../../../contracts';
 import { WriterUnavailableError } from '../storage/sqlite/sqlite-ledger-store';
 import type { AppEnv } from './app-env';
+import { markRequestIdSet } from './json-responses';
 
 /** Builds the error envelope `{"success": false, "error": {...}}` as a JSON response. */
 export function errorResponse(c: Context<AppEnv>, error: ApiError, headers: Record<string, string> = {}): Response {
@@ -9,10 +10,11 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError, headers: Reco
   if (error.details !== undefined) body.details = error.details;
   const requestId = c.get('requestId');
   if (requestId !== undefined) body.requestId = requestId;
-  return new Response(JSON.stringify({ success: false, error: body }), {
+  const response = new Response(JSON.stringify({ success: false, error: body }), {
     status: errorCodes[error.code].status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId ?? '', ...headers },
   });
+  return markRequestIdSet(response);
 }
 
 /**

@@ -6,9 +6,9 @@ import { successResponse } from './json-responses';
 
 /** `/healthz` answers while the process runs; `/readyz` only once the database is open, migrated and writable. */
 export function registerHealthRoutes(app: Hono<AppEnv>, services: AppServices): void {
-  app.get('/healthz', () => successResponse({ status: 'ok' }));
+  app.get('/healthz', (c) => successResponse(c, { status: 'ok' }));
   app.get('/readyz', (c) => {
-    if (services.isReady()) return successResponse({ status: 'ready' });
+    if (services.isReady()) return successResponse(c, { status: 'ready' });
     return errorResponse(c, new ApiError('UNAVAILABLE', 'the server is not ready: the database is not open or the writer is not running'));
   });
 }

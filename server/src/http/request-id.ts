@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env';
+import { hasRequestId } from './json-responses';
 
 const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -11,6 +12,6 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id = incoming !== undefined && acceptedRequestId.test(incoming) ? incoming : randomUUID();
     c.set('requestId', id);
     await next();
-    c.res.headers.set('x-request-id', id);
+    if (!hasRequestId(c.res)) c.res.headers.set('x-request-id', id);
   };
 }

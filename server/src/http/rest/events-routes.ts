@@ -17,7 +17,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, services: AppServices): v
     const { event, replayed } = await api.publish(input);
     const headers: Record<string, string> = { location: `/events/${event.id}` };
     if (replayed) headers['idempotent-replayed'] = 'true';
-    return rawSuccessResponse(event.json, 201, headers);
+    return rawSuccessResponse(c, event.json, 201, headers);
   });
 
   app.post('/events/batch', async (c) => {
@@ -26,7 +26,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, services: AppServices): v
     const result = await services.events.forCaller(c.get('caller')).publishBatch(input);
     const events = result.events.map((record) => record.json).join(',');
     const headers: Record<string, string> = result.replayed.every(Boolean) ? { 'idempotent-replayed': 'true' } : {};
-    return rawSuccessResponse(`{"events":[${events}],"replayed":${JSON.stringify(result.replayed)}}`, 201, headers);
+    return rawSuccessResponse(c, `{"events":[${events}],"replayed":${JSON.stringify(result.replayed)}}`, 201, headers);
   });
   // Registered before /events/:id, which would otherwise take GET /events/batch as an event id.
   app.on(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], '/events/batch', (c) =>
@@ -38,13 +38,13 @@ export function registerEventRoutes(app: Hono<AppEnv>, services: AppServices): v
     const input = validate(listEventsInputSchema, query);
     const page = await services.events.forCaller(c.get('caller')).list(input);
     const events = page.events.map((record) => record.json).join(',');
-    return rawSuccessResponse(`{"events":[${events}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
+    return rawSuccessResponse(c, `{"events":[${events}],"nextCursor":${JSON.stringify(page.nextCursor)}}`);
   });
 
   app.get('/events/:id', async (c) => {
     const input = validate(getEventInputSchema, { id: c.req.param('id') });
     const event = await services.events.forCaller(c.get('caller')).get(input);
-    return rawSuccessResponse(event.json);
+    return rawSuccessResponse(c, event.json);
   });
 }
 

@@ -27,40 +27,40 @@ export function registerWorkflowRoutes(app: Hono<AppEnv>, services: AppServices)
   app.post('/workflows', async (c) => {
     const input = validate(createWorkflowInputSchema, await readJsonRequest(c, services.maxBodyBytes));
     const created = await api(c).create(input);
-    return successResponse(created, 201, { location: `/workflows/${created.id}` });
+    return successResponse(c, created, 201, { location: `/workflows/${created.id}` });
   });
 
   app.get('/workflows', async (c) => {
     const input = validate(listWorkflowsInputSchema, parseQuery(c.req.url, { integers: [] }));
-    return successResponse(await api(c).list(input));
+    return successResponse(c, await api(c).list(input));
   });
 
   app.get('/workflows/:id', async (c) => {
     const input = validate(workflowIdInputSchema, { id: c.req.param('id') });
-    return successResponse(await api(c).get(input));
+    return successResponse(c, await api(c).get(input));
   });
 
   app.patch('/workflows/:id', async (c) => {
     const body = await readJsonRequest(c, services.maxBodyBytes);
     const input = validate(updateWorkflowInputSchema, withPathId(body, c.req.param('id')));
-    return successResponse(await api(c).update(input));
+    return successResponse(c, await api(c).update(input));
   });
 
   app.delete('/workflows/:id', async (c) => {
     const input = validate(workflowIdInputSchema, { id: c.req.param('id') });
-    return successResponse(await api(c).delete(input));
+    return successResponse(c, await api(c).delete(input));
   });
 
   app.post('/workflows/:id/rotate-secret', async (c) => {
     const body = await readOptionalJsonBody(c, services.maxBodyBytes);
     const input = validate(rotateSecretInputSchema, withPathId(body, c.req.param('id')));
-    return successResponse(await api(c).rotateSecret(input));
+    return successResponse(c, await api(c).rotateSecret(input));
   });
 
   app.get('/workflows/:id/runs', async (c) => {
     const query = parseQuery(c.req.url, { integers: ['limit'] });
     const input = validate(listWorkflowRunsInputSchema, withPathId(query, c.req.param('id')));
-    return successResponse(await api(c).listWorkflowRuns(input));
+    return successResponse(c, await api(c).listWorkflowRuns(input));
   });
 
   registerRunRoutes(app, services);
@@ -71,25 +71,25 @@ function registerRunRoutes(app: Hono<AppEnv>, services: AppServices): void {
 
   app.get('/runs/:id', async (c) => {
     const input = validate(runIdInputSchema, { id: c.req.param('id') });
-    return successResponse(await api(c).getRun(input));
+    return successResponse(c, await api(c).getRun(input));
   });
 
   app.post('/runs/:id/retry', async (c) => {
     const body = await readOptionalJsonBody(c, services.maxBodyBytes);
     const input = validate(runIdInputSchema, withPathId(body, c.req.param('id')));
-    return successResponse(await api(c).retryRun(input), 202);
+    return successResponse(c, await api(c).retryRun(input), 202);
   });
 
   app.get('/events/:id/runs', async (c) => {
     const query = parseQuery(c.req.url, { integers: ['limit'] });
     const input = validate(listEventRunsInputSchema, withPathId(query, c.req.param('id')));
-    return successResponse(await api(c).listEventRuns(input));
+    return successResponse(c, await api(c).listEventRuns(input));
   });
 
   app.post('/events/:id/replay', async (c) => {
     const body = await readOptionalJsonBody(c, services.maxBodyBytes);
     const input = validate(replayEventInputSchema, withPathId(body, c.req.param('id')));
-    return successResponse(await api(c).replayEvent(input), 202);
+    return successResponse(c, await api(c).replayEvent(input), 202);
   });
 }
 

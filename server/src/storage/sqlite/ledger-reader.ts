@@ -1,26 +1,29 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerEventRow } from '../database-schema';
-import { sql } from 'kysely';
+import { eventJson } from '../../ledger/event-hash';
+import { EventViewCache } from '../event-view-cache';
 import type { EventQuery, EventView, StoredEvent } from '../ledger-store';
 import { eventColumns, toStoredEvent } from './event-rows';
 import { compileQuery, queryBuilder, StatementCache } from './query-builder';
 
-/**
- * The event JSON as the API returns it, assembled by SQLite from the stored columns: `actor` and
- * `payload` are the canonical text the hash covers, so reads return exactly what was hashed.
- * Building it in SQL costs about half of fetching the columns and joining them in JavaScript.
- */
-// id, type, org_id and timestamp only hold characters that need no JSON escaping: the schemas and
-// the id generator restrict them, so quoting them is enough.
-const eventJsonColumn = sql<string>`'{"id":"' || id || '","type":"' || type || '","actor":' || actor || ',"payload":' || payload || ',"orgId":"' || org_id || '","timestamp":"' || timestamp || '"}'`.as('json');
-const viewColumns = ['seq', 'id', 'org_id', eventJsonColumn] as const;
-type ViewRow = [seq: number, id: string, orgId: string, json: string];
+/** Columns a view is built from; `actor` and `payload` are the canonical text the hash covers. */
+const viewColumns = ['seq', 'id', 'org_id', 'type', 'actor', 'payload', 'timestamp'] as const;
+type ViewRow = [seq: number, id: string, orgId: string, type: string, actor: string, payload: string, timestamp: string];
 
+/** Builds the event JSON as reads return it, from exactly the values the hash covers. */
 function toView(row: ViewRow): EventView {
-  return { seq: row[0], id: row[1], orgId: row[2], json: row[3] };
+  const [seq, id, orgId, type, actor, payload, timestamp] = row;
+  return { seq, id, orgId, json: eventJson({ id, type, orgId, timestamp, actor, payload }) };
 }
 
-/** Read queries of the ledger on one connection. Every method is a single statement. */
+/** Number of event views kept in memory; about 0.5 KB each for a typical event. */
+export const defaultViewCacheEntries = 20_000;
+
+/**
+ * Read queries of the ledger on one connection. Lists first select the matching sequence
+ * numbers, which the filter indexes answer without reading the table, and then take each event
+ * from the view cache, reading only the events it does not hold.
+ */
 export class LedgerReader {
   private readonly cache: StatementCache;
   /** List statements by filter shape, so Kysely compiles each shape once. */
@@ -29,9 +32,13 @@ export class LedgerReader {
   private readonly firstSeqAt: BetterSqlite3.Statement;
   private readonly chain: BetterSqlite3.Statement;
   private readonly meta: BetterSqlite3.Statement;
+  private readonly bySeq: BetterSqlite3.Statement;
+  readonly views: EventViewCache;
 
-  constructor(connection: BetterSqlite3.Database) {
+  constructor(connection: BetterSqlite3.Database, options: { viewCacheEntries?: number } = {}) {
+    this.views = new EventViewCache(options.viewCacheEntries ?? defaultViewCacheEntries);
     this.cache = new StatementCache(connection);
+    this.bySeq = connection.prepare(compileQuery(queryBuilder.selectFrom('ledger_events').select(viewColumns).where('seq', '=', 0)).sql).raw();
     const events = queryBuilder.selectFrom('ledger_events').select(eventColumns);
     // Raw mode returns rows as arrays, which costs about half as much as row objects.
     this.byId = connection.prepare(compileQuery(queryBuilder.selectFrom('ledger_events').select(viewColumns).where('id', '=', '')).sql).raw();
@@ -43,8 +50,23 @@ export class LedgerReader {
   }
 
   getEvent(id: string): EventView | undefined {
+    const cached = this.views.getById(id);
+    if (cached !== undefined) return cached;
     const row = this.byId.get(id) as ViewRow | undefined;
-    return row === undefined ? undefined : toView(row);
+    if (row === undefined) return undefined;
+    const view = toView(row);
+    this.views.add(view);
+    return view;
+  }
+
+  private viewAt(seq: number): EventView {
+    const cached = this.views.getBySeq(seq);
+    if (cached !== undefined) return cached;
+    const row = this.bySeq.get(seq) as ViewRow | undefined;
+    if (row === undefined) throw new Error(`ledger sequence ${seq} vanished between two reads`);
+    const view = toView(row);
+    this.views.add(view);
+    return view;
   }
 
   firstSeqAtOrAfter(timestamp: string): number | undefined {
@@ -70,13 +92,13 @@ export class LedgerReader {
     }
     const parameters = filters.filter((value) => value !== undefined);
     parameters.push(query.limit);
-    return (statement.all(...parameters) as ViewRow[]).map(toView);
+    return (statement.all(...parameters) as number[]).map((seq) => this.viewAt(seq));
   }
 }
 
 /** Builds the list query; its parameters come in the order orgId, type, actorId, afterSeq, beforeSeq, limit. */
 function compileListQuery(query: EventQuery) {
-  let select = queryBuilder.selectFrom('ledger_events').select(viewColumns);
+  let select = queryBuilder.selectFrom('ledger_events').select('seq');
   if (query.orgId !== undefined) select = select.where('org_id', '=', query.orgId);
   if (query.type !== undefined) select = select.where('type', '=', query.type);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);

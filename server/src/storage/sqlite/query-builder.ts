@@ -34,7 +34,7 @@ export function compileQuery(query: Compilable): CompiledSql {
   return { sql: compiled.sql, parameters: [...compiled.parameters] };
 }
 
-/** Caches prepared statements by SQL text, for queries whose shape varies with the filters. Statements return raw rows (arrays). */
+/** Caches prepared statements by SQL text, for queries whose shape varies with the filters. Statements return their first column only. */
 export class StatementCache {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
@@ -43,7 +43,7 @@ export class StatementCache {
   get(sql: string): BetterSqlite3.Statement {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
-      statement = this.connection.prepare(sql).raw();
+      statement = this.connection.prepare(sql).pluck();
       this.statements.set(sql, statement);
     }
     return statement;

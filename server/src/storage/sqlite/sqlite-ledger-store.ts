@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { eventJson } from '../../ledger/event-hash';
 import { startWorker } from '../../runtime/start-worker';
 import type { AppendOutcome, EventQuery, EventView, LedgerStore, NewEvent, StoredEvent } from '../ledger-store';
 import { LedgerReader } from './ledger-reader';
@@ -85,9 +86,17 @@ export class SqliteLedgerStore implements LedgerStore {
     const units = this.queuedUnits;
     this.queuedUnits = [];
     this.request<AppendOutcome[]>({ op: 'append', units: units.map((unit) => unit.events) }).then(
-      (outcomes) => units.forEach((unit, index) => unit.resolve(outcomes[index]!)),
+      (outcomes) => {
+        for (const outcome of outcomes) if (outcome.ok) this.cacheAppended(outcome.events);
+        units.forEach((unit, index) => unit.resolve(outcomes[index]!));
+      },
       (error: Error) => units.forEach((unit) => unit.reject(error)),
     );
+  }
+
+  /** Keeps just-appended events in the view cache, since clients that tail the log read them next. */
+  private cacheAppended(events: StoredEvent[]): void {
+    for (const event of events) this.reader.views.add({ seq: event.seq, id: event.id, orgId: event.orgId, json: eventJson(event) });
   }
 
   /** Runs a named writer operation (registered by the writer entry) in the writer thread. */

@@ -50,6 +50,7 @@ async function createWorkflowSecrets(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('workflow_secrets_workflow').on('workflow_secrets').columns(['workflow_id', 'seq']).execute();
 }
 
+// NOTE: finished runs are never deleted, so this table grows with every triggered event.
 async function createWorkflowRuns(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('workflow_runs')
