@@ -77,7 +77,7 @@ async function writeRows(connection: BetterSqlite3.Database, workerData: SeedRow
   const insert = prepareInsert(connection);
   const writeChunk = connection.transaction((fields: string[]) => insertFields(insert, fields));
   const transactionSize = options.transactionSize ?? defaultTransactionSize;
-  const worker = startWorker({ devUrl: new URL('./seed-rows-worker.ts', import.meta.url), seaAsset: 'seed-rows-worker.js' }, { workerData, name: 'seed-rows' });
+  const worker = startWorker({ devUrl: new URL('./seed-rows-worker.ts', import.meta.url), seaAsset: 'seed-rows-worker.js', bundleFile: 'seed-rows-worker.mjs' }, { workerData, name: 'seed-rows' });
   try {
     const chunks = new ChunkQueue(worker);
     let requested = 0;

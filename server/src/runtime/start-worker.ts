@@ -7,7 +7,12 @@ export interface WorkerEntry {
   devUrl: URL;
   /** SEA asset key of the worker's CommonJS bundle, as listed in the build script. */
   seaAsset: string;
+  /** File name of the worker's ES module bundle beside the server bundle that `npm start` runs. */
+  bundleFile: string;
 }
+
+/** True when this code runs from the `.mjs` server bundle that scripts/build-server.ts writes. */
+const runsFromServerBundle = import.meta.url.endsWith('.mjs');
 
 /**
  * Starts a `worker_threads` Worker running `entry`.
@@ -26,6 +31,7 @@ export interface WorkerEntry {
  */
 export function startWorker(entry: WorkerEntry, options: Omit<WorkerOptions, 'eval'>): Worker {
   if (isSea()) return new Worker(readBundledWorker(entry.seaAsset), { ...options, eval: true });
+  if (runsFromServerBundle) return new Worker(new URL(`./${entry.bundleFile}`, import.meta.url), options);
   return new Worker(devBootstrap(entry.devUrl), { ...options, eval: true });
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,9 +37,15 @@ describe('health checks', () => {
 /** Log lines of a child server, parsed as pino JSON. */
 type LogLine = { msg?: string; url?: string; level?: number };
 
-/** Starts `server/src/main.ts` as its own process, so signals reach the server itself. */
-function spawnServer(databasePath: string): { child: ChildProcess; lines: LogLine[]; listening: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+/** Ways to run the server: from the TypeScript sources, and from the bundle `npm start` runs. */
+const entries = [
+  { name: 'from the sources', args: ['--import', 'tsx', 'server/src/main.ts'] },
+  { name: 'from the npm start bundle', args: ['dist/server/main.mjs'] },
+];
+
+/** Starts the server as its own process, so signals reach the server itself. */
+function spawnServer(args: string[], databasePath: string): { child: ChildProcess; lines: LogLine[]; listening: Promise<string> } {
+  const child = spawn(process.execPath, args, {
     cwd: repositoryRoot,
     env: { ...process.env, DATABASE_PATH: databasePath, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +67,7 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-describe('server process', () => {
+describe.each(entries)('server process $name', ({ args }) => {
   let folder: string;
   let databasePath: string;
   let lines: LogLine[];
@@ -71,7 +77,10 @@ describe('server process', () => {
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'server-process-test-'));
     databasePath = join(folder, 'events.db');
-    const server = spawnServer(databasePath);
+    if (args[0] === 'dist/server/main.mjs') {
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-server.ts'], { cwd: repositoryRoot });
+    }
+    const server = spawnServer(args, databasePath);
     lines = server.lines;
     try {
       const url = await server.listening;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from '../../src/runtime/start-worker';
+import { startWorker, type WorkerEntry } from '../../src/runtime/start-worker';
 
 // Written to a temporary folder, outside vitest's module graph, so only the
 // worker's own tsx registration can compile it. The extensionless import and
@@ -30,7 +30,7 @@ const PARENT_SOURCE = (startWorkerUrl: string, workerUrl: string): string => `
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { startWorker } from ${JSON.stringify(startWorkerUrl)};
-const worker = startWorker({ devUrl: new URL(${JSON.stringify(workerUrl)}), seaAsset: 'unused.js' }, { workerData: { name: 'cli' } });
+const worker = startWorker({ devUrl: new URL(${JSON.stringify(workerUrl)}), seaAsset: 'unused.js', bundleFile: 'unused.mjs' }, { workerData: { name: 'cli' } });
 const [message] = await once(worker, 'message');
 process.stdout.write(JSON.stringify(message));
 `;
@@ -52,8 +52,8 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-function entryFor(file: string): { devUrl: URL; seaAsset: string } {
-  return { devUrl: pathToFileURL(join(folder, file)), seaAsset: 'unused-outside-sea.js' };
+function entryFor(file: string): WorkerEntry {
+  return { devUrl: pathToFileURL(join(folder, file)), seaAsset: 'unused-outside-sea.js', bundleFile: 'unused-outside-bundle.mjs' };
 }
 
 async function firstMessage(worker: Worker): Promise<unknown> {

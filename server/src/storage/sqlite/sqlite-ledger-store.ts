@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { eventJson } from '../../ledger/event-hash';
-import { startWorker } from '../../runtime/start-worker';
+import { startWorker, type WorkerEntry } from '../../runtime/start-worker';
 import type { AppendOutcome, EventQuery, EventView, LedgerStore, NewEvent, StoredEvent } from '../ledger-store';
 import { LedgerReader } from './ledger-reader';
 import { sqliteNativeBindingPath } from './native-binding';
@@ -14,7 +14,7 @@ export interface SqliteLedgerStoreOptions {
   path: string;
   logger: Logger;
   /** Module the writer thread runs; the default serves the ledger alone. */
-  writerEntry?: { devUrl: URL; seaAsset: string };
+  writerEntry?: WorkerEntry;
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -64,8 +64,9 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     const readConnection = openSqlite(options.path, { role: 'reader' });
     const workerData: WriterThreadData = { databasePath: options.path, nativeBindingPath: sqliteNativeBindingPath() };
-    const entry = options.writerEntry ?? { devUrl: new URL('./writer-entry.ts', import.meta.url), seaAsset: 'writer-entry.js' };
-    const worker = startWorker(entry, { workerData, name: 'ledger-writer' });
+    const entry = options.writerEntry ?? { devUrl: new URL('./writer-entry.ts', import.meta.url), seaAsset: 'writer-entry.js', bundleFile: 'writer-entry.mjs' };
+    // The writer keeps little on its heap; a small young generation keeps its memory low under load.
+    const worker = startWorker(entry, { workerData, name: 'ledger-writer', resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     await waitForStart(worker);
     return new SqliteLedgerStore(new LedgerReader(readConnection), readConnection, worker, options.logger);
   }
