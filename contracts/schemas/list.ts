@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { limits } from '../limits';
 import { eventSchema } from './event';
-import { describeValue, eventTypeSchema, orgIdSchema } from './primitives';
-
-const pageSizeMessage = `limit must be an integer from ${limits.minPageSize} to ${limits.maxPageSize}`;
+import { cursorSchema, describeValue, eventTypeSchema, orderSchema, orgIdSchema, pageSizeSchema } from './primitives';
 
 const isoTimestamp = (field: string) =>
   z.iso
@@ -15,26 +13,14 @@ export const listEventsInputSchema = z
   .strictObject(
     {
       type: eventTypeSchema.optional().describe('Only events of exactly this type.'),
-      limit: z
-        .number({ error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-        .int({ error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-        .min(limits.minPageSize, { error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-        .max(limits.maxPageSize, { error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-        .optional()
-        .describe(`Maximum number of events to return, from ${limits.minPageSize} to ${limits.maxPageSize}. Default ${limits.defaultPageSize}.`),
-      cursor: z
-        .string({ error: (issue) => `cursor must be the nextCursor string of a previous page, got ${describeValue(issue.input)}` })
-        .max(limits.maxCursorLength, { error: `cursor is longer than ${limits.maxCursorLength} characters; pass nextCursor exactly as returned` })
-        .optional()
-        .describe('The `nextCursor` of the previous page. A cursor only works with the filters it was issued for.'),
+      limit: pageSizeSchema('events'),
+      cursor: cursorSchema,
       after: z
         .string({ error: (issue) => `after must be an event id, got ${describeValue(issue.input)}` })
         .max(limits.maxIdentifierLength, { error: 'after must be an event id such as evt_01jh...' })
         .optional()
         .describe('Only events appended after the event with this id: resume from the last event seen.'),
-      order: z
-        .enum(['asc', 'desc'], { error: (issue) => `order must be "asc" or "desc", got ${describeValue(issue.input)}` })
-        .optional()
+      order: orderSchema
         .describe('`asc` (default) lists oldest first, `desc` newest first.'),
       since: isoTimestamp('since').optional().describe('Only events appended at or after this time (ISO 8601).'),
       until: isoTimestamp('until').optional().describe('Only events appended before this time (ISO 8601).'),

@@ -42,3 +42,29 @@ export const orgIdSchema = textField('orgId', limits.maxIdentifierLength, {
 export const eventIdSchema = z
   .string()
   .describe('Event id: `evt_` followed by a 26-character, time-sortable suffix.');
+
+const pageSizeMessage = `limit must be an integer from ${limits.minPageSize} to ${limits.maxPageSize}`;
+
+/** Page size of a cursor-paged list of `items`, such as events or runs. */
+export function pageSizeSchema(items: string) {
+  const message = (issue: { input?: unknown }) => `${pageSizeMessage}, got ${describeValue(issue.input)}`;
+  return z
+    .number({ error: message })
+    .int({ error: message })
+    .min(limits.minPageSize, { error: message })
+    .max(limits.maxPageSize, { error: message })
+    .optional()
+    .describe(`Maximum number of ${items} to return, from ${limits.minPageSize} to ${limits.maxPageSize}. Default ${limits.defaultPageSize}.`);
+}
+
+/** The `cursor` query parameter of a cursor-paged list. */
+export const cursorSchema = z
+  .string({ error: (issue) => `cursor must be the nextCursor string of a previous page, got ${describeValue(issue.input)}` })
+  .max(limits.maxCursorLength, { error: `cursor is longer than ${limits.maxCursorLength} characters; pass nextCursor exactly as returned` })
+  .optional()
+  .describe('The `nextCursor` of the previous page. A cursor only works with the filters it was issued for.');
+
+/** The `order` query parameter: oldest first or newest first. */
+export const orderSchema = z
+  .enum(['asc', 'desc'], { error: (issue) => `order must be "asc" or "desc", got ${describeValue(issue.input)}` })
+  .optional();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits';
-import { describeValue, orgIdSchema, textField } from './primitives';
+import { cursorSchema, describeValue, orderSchema, orgIdSchema, pageSizeSchema, textField } from './primitives';
 
 /** Limits of workflow definitions. Each one is documented in docs/workflows.md; change both together. */
 export const workflowLimits = {
@@ -201,25 +201,11 @@ export const runStatusSchema = z
   .describe('`pending`: waiting for its first attempt. `running`: an attempt is under way. `retrying`: an attempt failed and another is scheduled. `succeeded`: an attempt succeeded. `dead`: no attempt is left; `POST /runs/{id}/retry` starts it again.');
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
-const pageSizeMessage = `limit must be an integer from ${limits.minPageSize} to ${limits.maxPageSize}`;
-
 const runPageFields = {
   status: runStatusSchema.optional().describe('Only runs with this status.'),
-  limit: z
-    .number({ error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-    .int({ error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-    .min(limits.minPageSize, { error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-    .max(limits.maxPageSize, { error: (issue) => `${pageSizeMessage}, got ${describeValue(issue.input)}` })
-    .optional()
-    .describe(`Maximum number of runs to return, from ${limits.minPageSize} to ${limits.maxPageSize}. Default ${limits.defaultPageSize}.`),
-  cursor: z
-    .string({ error: (issue) => `cursor must be the nextCursor string of a previous page, got ${describeValue(issue.input)}` })
-    .max(limits.maxCursorLength, { error: `cursor is longer than ${limits.maxCursorLength} characters; pass nextCursor exactly as returned` })
-    .optional()
-    .describe('The `nextCursor` of the previous page. A cursor only works with the filters it was issued for.'),
-  order: z
-    .enum(['asc', 'desc'], { error: (issue) => `order must be "asc" or "desc", got ${describeValue(issue.input)}` })
-    .optional()
+  limit: pageSizeSchema('runs'),
+  cursor: cursorSchema,
+  order: orderSchema
     .describe('`asc` (default) lists the oldest runs first, `desc` the newest first.'),
 };
 const runPageFieldNames = ['status', 'limit', 'cursor', 'order'];
