@@ -52,17 +52,9 @@ export interface RunRecord {
 }
 
 /** A workflow to create. Webhook workflows come with their first secret. */
-export interface NewWorkflow {
-  orgId: string | null;
-  name: string;
-  kind: WorkflowKind;
-  source: WorkflowSource;
-  pattern: string;
-  url: string | null;
-  retry: RetryPolicy;
-  enabled: boolean;
+export type NewWorkflow = Omit<WorkflowRecord, 'id' | 'createdAt' | 'updatedAt' | 'previousSecretExpiresAt'> & {
   secret: string | null;
-}
+};
 
 /** Fields of a workflow to change; undefined fields keep their values. */
 export interface WorkflowChanges {
