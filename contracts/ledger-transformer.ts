@@ -5,7 +5,7 @@ type SuperJsonPayload = ReturnType<typeof superjson.serialize>;
 /**
  * The tRPC data transformer: superjson on the wire, except that plain JSON values pass through
  * untouched. superjson 2 rejects or silently drops object keys named `__proto__`, `constructor`
- * and `prototype`, which are ordinary data in event payloads, so it only sees values that need
+ * and `prototype`, which are ordinary data in event payloads. So it only gets values that need
  * its encoding (Date, Map, BigInt and the like). A payload without `meta` is plain JSON and is
  * used as parsed, which also keeps such keys as own data properties.
  */

@@ -10,8 +10,8 @@ export type BodyReadResult = { ok: true; bytes: Buffer } | { ok: false; error: A
 
 /**
  * Reads the request body from the Node request stream, up to `maxBytes`. A body over the
- * limit, announced by Content-Length or found while reading a chunked body, gives a 413; the
- * rest of it is read and discarded (up to 64 MiB or 10 s) so the client gets the response
+ * limit gives a 413, whether Content-Length announces it or a chunked body exceeds it. The rest
+ * of such a body is read and discarded (up to 64 MiB or 10 s), so the client gets the response
  * before the connection closes.
  */
 export async function readRequestBody(incoming: IncomingMessage, maxBytes: number): Promise<BodyReadResult> {

@@ -8,7 +8,7 @@ const filterBytes = 8;
 // version (1) + direction (1) + sequence (8) + filter digest (8)
 const bodyBytes = 1 + 1 + 8 + filterBytes;
 
-/** Where the next page starts, and the filters the cursor is bound to. */
+/** Position of the next page: the last sequence of the previous page and the list order. */
 export interface CursorPosition {
   /** Sequence of the last event of the previous page. */
   seq: number;

@@ -21,8 +21,8 @@ export const defaultViewCacheEntries = 20_000;
 
 /**
  * Read queries of the ledger on one connection. Lists first select the matching sequence
- * numbers, which the filter indexes answer without reading the table, and then take each event
- * from the view cache, reading only the events it does not hold.
+ * numbers, which come from the filter indexes without reading the table. Then they take each
+ * event from the view cache and read only the events it does not contain.
  */
 export class LedgerReader {
   private readonly cache: StatementCache;

@@ -137,7 +137,7 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.writerError === undefined && !this.closed;
   }
 
-  /** Answers every request already sent, then closes both connections. */
+  /** Waits for the replies to every request already sent, then closes both connections. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.flushScheduled) this.flushAppends();

@@ -8,7 +8,7 @@ import type { AppendGroupStats, AppendRequest, CallRequest, WriterRequest, Write
 /** An operation the writer runs on request, synchronously, on the write connection. */
 export type WriterOperation = (connection: BetterSqlite3.Database, args: never) => unknown;
 
-/** What a writer thread serves besides appends. */
+/** Hooks and named operations a writer thread runs besides appends. */
 export interface WriterExtensions {
   hooks: AfterAppendHook[];
   operations: Record<string, WriterOperation>;
@@ -90,7 +90,7 @@ export function runWriterThread(extensions: WriterExtensions): void {
     }
   };
 
-  // Closing runs in queue order, so every request sent before it is answered first.
+  // Closing runs in queue order, so every request sent before it gets its reply first.
   const close = (request: WriterRequest) => {
     connection.close();
     port.postMessage({ id: request.id, ok: true, result: null } satisfies WriterResponse);
