@@ -33,10 +33,8 @@ const printable = /^[^\p{Cc}]+$/u;
 export const actorSchema = z
   .strictObject(
     {
-      type: textField('actor.type', limits.maxIdentifierLength, {
-        pattern: /^[A-Za-z0-9_.:-]+$/,
-        hint: 'letters, digits, "_", ".", ":" or "-", such as "user" or "agent"',
-      }).describe('Kind of actor, such as `user`, `agent` or `service`.'),
+      // Fields in sorted order, the order of the canonical JSON that reads return; zod builds its
+      // output object in this order, so tRPC returns the same key order as REST.
       id: textField('actor.id', limits.maxIdentifierLength, {
         pattern: /^[^\s\p{Cc}]+$/u,
         hint: 'no spaces or control characters',
@@ -47,6 +45,10 @@ export const actorSchema = z
       })
         .optional()
         .describe('Display name of the actor.'),
+      type: textField('actor.type', limits.maxIdentifierLength, {
+        pattern: /^[A-Za-z0-9_.:-]+$/,
+        hint: 'letters, digits, "_", ".", ":" or "-", such as "user" or "agent"',
+      }).describe('Kind of actor, such as `user`, `agent` or `service`.'),
     },
     { error: (issue) => actorError(issue) },
   )

@@ -4,8 +4,8 @@ import { resolveRateLimit } from '../http/rate-limit-settings';
 import { checkWorkflowSettings, workflowConfigShape, workflowSettingsFrom, type WorkflowSettings } from '../workflows/workflow-settings';
 
 const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int({ error: 'must be an integer' })
+  .number({ error: 'must be an integer from 0 to 65535' })
+  .int({ error: 'must be an integer from 0 to 65535' })
   .min(0, { error: 'must be from 0 to 65535' })
   .max(65535, { error: 'must be from 0 to 65535' });
 

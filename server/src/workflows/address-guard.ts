@@ -196,8 +196,8 @@ function checkAddress(ip: string, allowList: BlockList, allowPrivate: boolean): 
   }
   const article = addressClass === 'unspecified' ? 'an' : 'a';
   const fix = PRIVATE_CLASSES.has(addressClass)
-    ? 'add a CIDR that contains it to the allow-list, or set allowPrivate'
-    : 'add a CIDR that contains it to the allow-list if a receiver really runs there';
+    ? 'add a CIDR that contains it to WEBHOOK_ALLOWED_NETWORKS, or set WEBHOOK_ALLOW_PRIVATE=true'
+    : 'add a CIDR that contains it to WEBHOOK_ALLOWED_NETWORKS if a receiver really runs there';
   return { ok: false, reason: `${ip} is ${article} ${addressClass} address; ${fix}` };
 }
 

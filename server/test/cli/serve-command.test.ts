@@ -61,7 +61,7 @@ describe('events serve', { timeout: cliTestTimeoutMs }, () => {
     const result = await runCli(['serve', '--port', 'http', '--database', join(folder, 'invalid', 'events.db')]);
 
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('invalid configuration: PORT="http" must be a number\n');
+    expect(result.stderr).toBe('invalid configuration: PORT="http" must be an integer from 0 to 65535\n');
   });
 
   it('npm start entry still serves', async () => {

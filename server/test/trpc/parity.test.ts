@@ -424,3 +424,20 @@ describe('payload keys that superjson treats specially', () => {
     }
   });
 });
+
+describe('key order of returned events', () => {
+  it('matches over REST and tRPC', async () => {
+    const server = await startTestServer();
+    try {
+      const client = createEventsClient({ url: server.url });
+      const stored = await client.publish({ ...event, actor: { type: 'user', id: 'usr_order', name: 'Order Test' }, payload: { b: 1, a: 2 } });
+      const viaRest = await request(server.url).get(`/events/${stored.id}`);
+      const restData = (JSON.parse(viaRest.text) as { data: Record<string, unknown> }).data;
+      const viaTrpc = await client.get(stored.id);
+      expect(JSON.stringify(viaTrpc)).toBe(JSON.stringify(restData));
+      expect(Object.keys(viaTrpc.actor)).toEqual(['id', 'name', 'type']);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -117,7 +117,7 @@ describe('AddressGuard.check', () => {
     const verdict = strict.check('127.0.0.1');
     expect(verdict.ok).toBe(false);
     expect(verdict.ok ? '' : verdict.reason).toBe(
-      '127.0.0.1 is a loopback address; add a CIDR that contains it to the allow-list, or set allowPrivate',
+      '127.0.0.1 is a loopback address; add a CIDR that contains it to WEBHOOK_ALLOWED_NETWORKS, or set WEBHOOK_ALLOW_PRIVATE=true',
     );
   });
 
@@ -262,7 +262,7 @@ describe('checkUrlHost', () => {
     const verdict = await checkUrlHost(new URL('https://metadata.test/hook'), guard);
     expect(verdict.ok ? '' : verdict.reason).toBe(
       'host "metadata.test" resolved to a blocked address: 169.254.169.254 is a metadata address; ' +
-        'add a CIDR that contains it to the allow-list if a receiver really runs there',
+        'add a CIDR that contains it to WEBHOOK_ALLOWED_NETWORKS if a receiver really runs there',
     );
   });
 
