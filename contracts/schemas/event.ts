@@ -60,6 +60,14 @@ function actorError(issue: { code: string; input?: unknown; keys?: string[] }): 
   return `actor must be an object with type, id and an optional name, got ${describeValue(issue.input)}`;
 }
 
+/** The API reference's example event, shown in the OpenAPI document. */
+const exampleEvent = {
+  type: 'support.ticket.created',
+  actor: { type: 'user', id: 'usr_human_4455', name: 'Jane Doe' },
+  payload: { ticketId: 'TCK-101', title: 'Unable to modify team role settings', priority: 'high' },
+  orgId: 'org_acme_123',
+};
+
 /** A stored event, as every read returns it and exactly as its hash covers it. */
 export const eventSchema = z
   .object({
@@ -70,7 +78,18 @@ export const eventSchema = z
     orgId: orgIdSchema,
     timestamp: z.string().describe('When the ledger appended the event: ISO 8601 UTC with milliseconds, assigned by the server.'),
   })
-  .meta({ id: 'Event' })
+  .meta({
+    id: 'Event',
+    examples: [
+      {
+        id: 'evt_01kv8p09m09b1a8c7e6f0a1b2c',
+        ...exampleEvent,
+        actor: { id: 'usr_human_4455', name: 'Jane Doe', type: 'user' },
+        payload: { priority: 'high', ticketId: 'TCK-101', title: 'Unable to modify team role settings' },
+        timestamp: '2026-06-16T17:00:00.000Z',
+      },
+    ],
+  })
   .describe('An event as stored in the ledger.');
 export type Event = z.infer<typeof eventSchema>;
 export type Actor = z.infer<typeof actorSchema>;
@@ -92,6 +111,7 @@ export const publishInputSchema = z
     },
     { error: (issue) => publishError(issue) },
   )
+  .meta({ examples: [exampleEvent] })
   .describe('An event to append to the ledger.');
 export type PublishInput = z.infer<typeof publishInputSchema>;
 

@@ -29,6 +29,7 @@ export function renderDocsPage(options: DocsPageOptions): string {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${escapeHtml(options.title)}</title>
+    <link rel="icon" href="data:,">
   </head>
   <body>
     <script id="api-reference" data-url="${escapeHtml(options.documentUrl)}" data-configuration="${escapeHtml(JSON.stringify(offlineConfiguration))}"></script>
