@@ -1,7 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 
 /**
- * Every stable error code of the API, with the HTTP status REST answers and the tRPC code the
+ * Every stable error code of the API, with the HTTP status REST returns and the tRPC code the
  * tRPC transport uses. Codes are part of the public API: add new ones, never rename.
  */
 export const errorCodes = {

@@ -35,7 +35,7 @@ export interface EventRecord {
   toEvent(): Event;
 }
 
-/** What the events procedures call. The server implements it once per request, bound to the caller. */
+/** The operations the events procedures call. The server implements them once per request, bound to the caller. */
 export interface EventsApi {
   publish(input: PublishInput): Promise<{ event: EventRecord; replayed: boolean }>;
   publishBatch(input: PublishBatchInput): Promise<{ events: EventRecord[]; replayed: boolean[] }>;
@@ -49,7 +49,7 @@ export interface ApiContext {
   requestId: string;
 }
 
-/** Extra procedure metadata: the HTTP status REST answers on success (201 for creations). */
+/** Extra procedure metadata: the HTTP status of a REST success (201 for creations). */
 export type ApiMeta = OpenApiMeta<{ successStatus?: 200 | 201 | 202 | 204 }>;
 
 /** Data carried by every tRPC error: the stable API code and, for validation, the failing fields. */

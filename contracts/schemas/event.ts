@@ -29,12 +29,12 @@ export const payloadSchema = z
 
 const printable = /^[^\p{Cc}]+$/u;
 
-/** Who caused the event: a user, an agent, a service. */
+/** The cause of the event: a user, an agent or a service. */
 export const actorSchema = z
   .strictObject(
     {
-      // Fields in sorted order, the order of the canonical JSON that reads return; zod builds its
-      // output object in this order, so tRPC returns the same key order as REST.
+      // Fields in sorted order, which is the order of the canonical JSON that reads return. zod
+      // builds its output object in this order, so tRPC returns the same key order as REST.
       id: textField('actor.id', limits.maxIdentifierLength, {
         pattern: /^[^\s\p{Cc}]+$/u,
         hint: 'no spaces or control characters',

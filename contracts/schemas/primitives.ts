@@ -13,7 +13,7 @@ export function describeValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** A string that is required, well formed (no lone surrogates) and free of control characters. */
+/** Builds a schema for a required string that is well formed (no lone surrogates) and matches `rule.pattern`. */
 export function textField(field: string, maxLength: number, rule: { pattern: RegExp; hint: string }) {
   const message = `${field} must be a string of 1 to ${maxLength} characters; ${rule.hint}`;
   return z

@@ -48,7 +48,7 @@ export interface ServerConfig {
   workflows?: WorkflowSettings;
 }
 
-/** Thrown when the environment holds invalid settings; the message lists every problem. */
+/** Thrown when the environment contains invalid settings. The message lists every problem. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

@@ -7,7 +7,7 @@ import type { EventsService } from '../ledger/events-service';
 import type { WorkflowsService } from '../workflows/workflows-service';
 import type { TokenBucketLimiter } from './rate-limiter';
 
-/** What the HTTP layer needs from the rest of the server. */
+/** Services the HTTP layer uses from the rest of the server. */
 export interface AppServices {
   metrics: ServiceMetrics;
   events: EventsService;

@@ -4,7 +4,7 @@ import type { AppEnv, AppServices } from './app-env';
 import { errorResponse } from './error-response';
 import { successResponse } from './json-responses';
 
-/** `/healthz` answers while the process runs; `/readyz` only once the database is open, migrated and writable. */
+/** Registers `/healthz`, which returns 200 while the process runs, and `/readyz`, which returns 200 once the database is open, migrated and writable. */
 export function registerHealthRoutes(app: Hono<AppEnv>, services: AppServices): void {
   app.get('/healthz', (c) => successResponse(c, { status: 'ok' }));
   app.get('/readyz', (c) => {

@@ -2,7 +2,7 @@
 export const apiScopes = ['events:read', 'events:write', 'workflows:manage'] as const;
 export type ApiScope = (typeof apiScopes)[number];
 
-/** Who is calling: with authentication on, the organisation and scopes of the API key. */
+/** The identity of a request: with authentication on, the organisation and scopes of its API key. */
 export interface Caller {
   /** Set when an API key authenticated the request: the caller acts for this organisation only. */
   orgId?: string;

@@ -105,7 +105,7 @@ export class EventsService {
 
   private async get(caller: Caller, id: string): Promise<EventRecord> {
     const stored = await this.store.getEvent(id);
-    // Another organisation's event answers exactly like a missing one, so ids reveal nothing.
+    // Another organisation's event gets the same 404 as a missing one, so ids reveal nothing.
     if (stored === undefined || (caller.orgId !== undefined && stored.orgId !== caller.orgId)) {
       throw new ApiError('NOT_FOUND', `no event with id ${JSON.stringify(id)}`);
     }

@@ -68,7 +68,7 @@ function withInputFields(error: ApiError): ApiError {
   return new ApiError(error.code, error.message, details);
 }
 
-/** Answers a request that failed before tRPC saw it, in tRPC's own error format, so tRPC clients can read it. */
+/** Builds the response to a request that failed before tRPC parsed it, in tRPC's own error format, so tRPC clients can read it. */
 export function trpcErrorResponse(c: Context<AppEnv>, error: ApiError, extraHeaders: Record<string, string>): Response {
   const status = errorCodes[error.code].status;
   const data: ApiErrorData = { code: error.code, httpStatus: status, requestId: c.get('requestId') };

@@ -38,8 +38,8 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
-// A killed process cannot show a missing fsync (the page cache survives it); this test proves that
-// no event is acknowledged before its transaction commits and that restart finds an intact chain.
+// A killed process cannot show a missing fsync, because the page cache survives it. This test shows
+// that no event is acknowledged before its transaction commits and that restart finds an intact chain.
 describe('durability under a crash', () => {
   it('keeps every acknowledged event after SIGKILL during a publish load', async () => {
     const { child, url } = await startChild();

@@ -3,7 +3,7 @@ import { ApiError } from '../../../../contracts';
 /**
  * Reads query parameters into an object for schema validation. A parameter given twice is
  * rejected, because silently taking one of them hides client bugs. Parameters named in
- * `integers` become numbers only when they are plain decimal integers; anything else stays a
+ * `integers` become numbers only when they are plain decimal integers. Anything else stays a
  * string, so the schema's message shows the value the client sent.
  */
 export function parseQuery(url: string, options: { integers: string[] }): Record<string, unknown> {

@@ -8,7 +8,7 @@ export const busyTimeoutMs = 5000;
 
 /**
  * Opens the ledger database with the pragmas every connection needs. The writer sets WAL mode,
- * which lets readers work while it commits; `synchronous = FULL` makes each commit wait for
+ * which lets readers work while it commits. `synchronous = FULL` makes each commit wait for
  * fsync, so an acknowledged event survives a crash or power loss.
  *
  * `nativeBindingPath` names the addon file that the main thread extracted from the single
