@@ -25,7 +25,7 @@ export class WriterUnavailableError extends Error {
 }
 
 /**
- * The embedded SQLite store. Reads run on this thread's read-only connection; writes go to
+ * The embedded SQLite store. Reads run on this thread's read-only connection. Writes go to
  * one writer thread, so fsync never blocks the event loop and each chain has one writer.
  */
 export class SqliteLedgerStore implements LedgerStore {
