@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyLedgerFile } from '../../src/verify-ledger-file';
 import { eventInput } from '../support/api-helpers';
+import { spawnServerChild } from '../support/spawn-server-child';
 
 const folder = mkdtempSync(join(tmpdir(), 'ledger-crash-'));
 const databasePath = join(folder, 'events.db');
@@ -16,26 +16,11 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Starts the server as a child process whose PID is the server's own, and resolves with its URL. */
+/** Starts the server as a child process on the shared database. */
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', AUTH: 'off' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not log its URL within 20 s')), 20_000);
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { url?: string; msg?: string };
-      if (entry.msg === 'event ledger listening' && entry.url !== undefined) {
-        clearTimeout(timer);
-        resolve(entry.url);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
-  });
-  return { child, url };
+  const started = await spawnServerChild({ DATABASE_PATH: databasePath });
+  children.push(started.child);
+  return started;
 }
 
 // A killed process cannot show a missing fsync, because the page cache survives it. This test shows

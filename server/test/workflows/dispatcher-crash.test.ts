@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedWorkflow, RunPage } from '../../../contracts';
+import { spawnServerChild } from '../support/spawn-server-child';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from './support/webhook-receiver';
 import { waitUntil } from './support/wait-until';
 
@@ -27,39 +27,19 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Starts the server as a child process whose PID is the server's own; resolves with its URL. */
+/** Starts the server as a child process on the shared database, with short workflow timings. */
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_PATH: databasePath,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTH: 'off',
-      LOG_LEVEL: 'info',
-      // A short lease lets the restarted server reclaim interrupted runs within seconds.
-      WORKFLOW_LEASE_MS: '2000',
-      WORKFLOW_WEBHOOK_TIMEOUT_MS: '1500',
-      WORKFLOW_CODE_TIMEOUT_MS: '1500',
-      WORKFLOW_POLL_INTERVAL_MS: '100',
-      WORKFLOW_CONCURRENCY: '16',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const started = await spawnServerChild({
+    DATABASE_PATH: databasePath,
+    // A short lease lets the restarted server reclaim interrupted runs within seconds.
+    WORKFLOW_LEASE_MS: '2000',
+    WORKFLOW_WEBHOOK_TIMEOUT_MS: '1500',
+    WORKFLOW_CODE_TIMEOUT_MS: '1500',
+    WORKFLOW_POLL_INTERVAL_MS: '100',
+    WORKFLOW_CONCURRENCY: '16',
   });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not log its URL within 20 s')), 20_000);
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { url?: string };
-      if (entry.url !== undefined) {
-        clearTimeout(timer);
-        resolve(entry.url);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
-  });
-  return { child, url };
+  children.push(started.child);
+  return started;
 }
 
 async function post<Data>(url: string, path: string, body: unknown): Promise<{ status: number; data: Data }> {
