@@ -19,8 +19,8 @@ import type {
 } from './schemas/workflow';
 
 /**
- * What the workflow and run procedures call. The server implements it once per request,
- * bound to the caller, so every method reaches only the caller's organisation.
+ * The operations the workflow and run procedures call. The server implements them once per
+ * request, bound to the caller, so every method reaches only the caller's organisation.
  */
 export interface WorkflowsApi {
   create(input: CreateWorkflowInput): Promise<CreatedWorkflow>;

@@ -17,7 +17,7 @@ let receiver: WebhookReceiver;
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
   server = await startTestServer();
-  // With AUTH=off, webhooks may target loopback; the receiver answers every delivery.
+  // With AUTH=off, webhooks may target loopback. The receiver returns 200 to every delivery.
   const workflow = JSON.stringify({ name: 'concurrent', on: 'retry.concurrent', orgId: 'org_concurrent', webhook: { url: receiver.url } });
   const created = await send(server.url, '/workflows', { method: 'POST', headers: { 'content-type': 'application/json' }, body: workflow });
   expect(created.status, created.text).toBe(201);

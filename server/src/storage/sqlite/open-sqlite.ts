@@ -12,7 +12,7 @@ export const busyTimeoutMs = 5000;
  * fsync, so an acknowledged event survives a crash or power loss.
  *
  * `nativeBindingPath` names the addon file that the main thread extracted from the single
- * executable; a worker thread passes it to load that file instead of extracting the addon again.
+ * executable. A worker thread passes it to load that file instead of extracting the addon again.
  */
 export function openSqlite(path: string, options: { role: 'writer' | 'reader'; nativeBindingPath?: string }): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
